@@ -1,0 +1,16 @@
+using System.Net;
+
+namespace PoshClient.Dns;
+
+/// <summary>Options of <see cref="DnsResolver"/>.</summary>
+public sealed class DnsResolverOptions
+{
+    /// <summary>The servers to ask, in order. Empty (the default): the nameservers of /etc/resolv.conf.</summary>
+    public IList<IPEndPoint> Servers { get; } = [];
+
+    /// <summary>Time to wait for one answer from one server. Default 2 s; range 50 ms – 30 s.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many rounds over the server list. Default 2; range 1–5.</summary>
+    public int Attempts { get; set; } = 2;
+}
