@@ -29,6 +29,13 @@ internal sealed class TestDnsResponse
     public static TestDnsResponse For(ScriptedDnsQuery query) =>
         new() { Id = query.Id, QuestionName = query.Name, QuestionType = query.Type };
 
+    /// <summary>Changes header or question fields in a fluent chain.</summary>
+    public TestDnsResponse With(Action<TestDnsResponse> change)
+    {
+        change(this);
+        return this;
+    }
+
     public TestDnsResponse AddSrv(string owner, ushort priority, ushort weight, ushort port, string target, uint ttl = 60)
     {
         var data = new List<byte>();
