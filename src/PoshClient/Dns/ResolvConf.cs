@@ -33,7 +33,7 @@ internal sealed record ResolvConf
     /// <summary>The configuration a system without resolv.conf gets.</summary>
     public static ResolvConf Default { get; } = new() { Servers = [new IPEndPoint(IPAddress.Loopback, DnsPort)] };
 
-    /// <summary>Reads and parses a file; a missing file gives <see cref="Default"/>.</summary>
+    /// <summary>Reads and parses a file; a missing or unreadable file gives <see cref="Default"/>, as with glibc.</summary>
     public static ResolvConf Load(string path = DefaultPath)
     {
         string text;
@@ -41,11 +41,12 @@ internal sealed record ResolvConf
         {
             text = File.ReadAllText(path);
         }
-        catch (FileNotFoundException)
+        catch (IOException)
         {
+            // FileNotFoundException and DirectoryNotFoundException included: containers often have no resolv.conf.
             return Default;
         }
-        catch (DirectoryNotFoundException)
+        catch (UnauthorizedAccessException)
         {
             return Default;
         }
