@@ -177,13 +177,19 @@ public sealed class DnsResolverTests
     [Fact]
     public async Task ResolveSrvAsync_SilentFirstServer_FailsOverToTheSecond()
     {
+        // A manual clock: the silent server times out when the test says so, and the second server is never hurried.
         await using var silent = new ScriptedDnsServer(ScriptedDnsServer.Silent);
         await using var working = new ScriptedDnsServer(q => [Answer(q, "xmpp.example.test").Build()]);
-        var resolver = Resolver([silent, working], attemptTimeout: TimeSpan.FromMilliseconds(200));
+        var clock = new ManualTimeProvider();
+        var resolver = Resolver([silent, working], attemptTimeout: TimeSpan.FromSeconds(2), timeProvider: clock);
 
-        var result = await resolver.ResolveSrvAsync(Service).WaitAsync(s_bound);
+        var pending = resolver.ResolveSrvAsync(Service);
+        await silent.FirstQuery.Task.WaitAsync(s_bound);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var result = await pending.WaitAsync(s_bound);
 
         Assert.Equal(DnsResponseStatus.Success, result.Status);
+        Assert.Single(silent.Queries);
     }
 
     [Fact]

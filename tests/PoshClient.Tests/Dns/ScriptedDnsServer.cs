@@ -25,11 +25,8 @@ internal sealed class ScriptedDnsServer : IAsyncDisposable
     {
         _udpScript = udpScript;
         _tcpScript = tcpScript;
-        _udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        _udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        (_udp, _tcp) = BindUdpAndTcp();
         EndPoint = (IPEndPoint)_udp.LocalEndPoint!;
-        _tcp = new TcpListener(EndPoint);
-        _tcp.Start();
         _udpLoop = Task.Run(ServeUdpAsync);
         _tcpLoop = Task.Run(ServeTcpAsync);
     }
@@ -51,6 +48,26 @@ internal sealed class ScriptedDnsServer : IAsyncDisposable
         _tcp.Stop();
         await Task.WhenAll(_udpLoop, _tcpLoop).WaitAsync(TimeSpan.FromSeconds(10));
         _stop.Dispose();
+    }
+
+    /// <summary>A UDP port from the OS, and TCP on the same number; another process may hold that TCP port, so retry.</summary>
+    private static (Socket Udp, TcpListener Tcp) BindUdpAndTcp()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var tcp = new TcpListener((IPEndPoint)udp.LocalEndPoint!);
+            try
+            {
+                tcp.Start();
+                return (udp, tcp);
+            }
+            catch (SocketException) when (attempt < 20)
+            {
+                udp.Dispose();
+            }
+        }
     }
 
     private static ScriptedDnsQuery Parse(byte[] message, bool overTcp)
