@@ -251,7 +251,9 @@ internal sealed class PoshDocumentFetcher
             case PoshDocumentKind.Fingerprints:
                 var fingerprints = document.Fingerprints!;
                 var count = fingerprints.Fingerprints.Count;
-                context.Add(url, 200, string.Create(CultureInfo.InvariantCulture, $"fingerprints ({count} descriptor{(count == 1 ? "" : "s")}, expires {fingerprints.Expires})"), total, fingerprints.Expires);
+                var usable = fingerprints.Fingerprints.Count(d => !d.Hashes.IsEmpty);
+                var usableText = usable == count ? "" : string.Create(CultureInfo.InvariantCulture, $", {usable} usable");
+                context.Add(url, 200, string.Create(CultureInfo.InvariantCulture, $"fingerprints ({count} descriptor{(count == 1 ? "" : "s")}{usableText}, expires {fingerprints.Expires})"), total, fingerprints.Expires);
                 return (null, document);
             case PoshDocumentKind.Reference:
                 var reference = document.Reference!;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using PoshClient.Documents;
 using PoshClient.Verification;
 using PoshTesting;
+using Xunit.Abstractions;
 
 namespace PoshClient.Tests.Documents;
 
@@ -19,10 +20,12 @@ public sealed class PoshDocumentFetcherTests : IClassFixture<HostileWebFixture>
     private static readonly string s_fingerprints = "{\"fingerprints\":[{\"sha-256\":\"" + Sha256(s_xmppCertificate) + "\"}],\"expires\":3600}";
 
     private readonly HostileWebFixture _fixture;
+    private readonly ITestOutputHelper _output;
 
-    public PoshDocumentFetcherTests(HostileWebFixture fixture)
+    public PoshDocumentFetcherTests(HostileWebFixture fixture, ITestOutputHelper output)
     {
         _fixture = fixture;
+        _output = output;
     }
 
     public static TheoryData<string, PoshLookupStatus> Corpus => new()
@@ -77,6 +80,7 @@ public sealed class PoshDocumentFetcherTests : IClassFixture<HostileWebFixture>
         var result = await verifier.LookupAsync(domain, PoshService.XmppServer, bypassCache: true, bound.Token);
 
         // Assert
+        _output.WriteLine(result.Reason);
         Assert.True(expected == result.Status, $"{scenario}: expected {expected}, got {result.Status}: {result.Reason}");
         Assert.StartsWith("POSH: fetched https://" + domain + WellKnown, result.Reason, StringComparison.Ordinal);
         Assert.All(result.Trace, step => Assert.True(step.Bytes <= (64 * 1024) + 1, "read past the body cap"));
