@@ -107,13 +107,14 @@ internal sealed class ProsodyServer : IAsyncDisposable
         // Keep the system trust store out of Prosody's own outgoing TLS.
         config.AppendLine("ssl = { capath = " + Lua(directory.Combine("empty-capath")) + " }");
 
-        var index = 0;
         foreach (var (host, certificate) in virtualHosts)
         {
-            var certPath = directory.Combine("certs", $"host{index}.crt");
-            var keyPath = directory.Combine("certs", $"host{index}.key");
+            // Named <host>.crt/.key in the certificates directory: that is where Prosody 0.12 looks up the
+            // certificate for an SNI name on direct TLS ports (certmanager.find_host_cert); the per-host ssl
+            // setting covers STARTTLS.
+            var certPath = directory.Combine("certs", host + ".crt");
+            var keyPath = directory.Combine("certs", host + ".key");
             TestCertificates.WritePem(certificate, certPath, keyPath, chain);
-            index++;
             config.AppendLine("VirtualHost " + Lua(host));
             config.AppendLine("    ssl = { certificate = " + Lua(certPath) + "; key = " + Lua(keyPath) + " }");
         }
