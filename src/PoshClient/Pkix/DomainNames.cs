@@ -11,7 +11,10 @@ public static class DomainNames
 {
     private static readonly IdnMapping s_idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
 
-    /// <summary>Converts <paramref name="domain"/> to its normalized A-label form, or returns false if it is not a domain name.</summary>
+    /// <summary>
+    /// Converts <paramref name="domain"/> to its normalized A-label form, or returns false if it is not a domain name
+    /// (IP literals included: an XMPP domain is the reference identity and must be a DNS name, RFC 6120 §13.7.2.1).
+    /// </summary>
     public static bool TryNormalize(string? domain, [NotNullWhen(true)] out string? normalized)
     {
         normalized = null;
@@ -27,7 +30,8 @@ public static class DomainNames
         }
 
         if (trimmed.Length == 0 || trimmed.Contains('*', StringComparison.Ordinal) || trimmed.Contains('@', StringComparison.Ordinal)
-            || trimmed.Contains('/', StringComparison.Ordinal) || trimmed.Contains(' ', StringComparison.Ordinal))
+            || trimmed.Contains('/', StringComparison.Ordinal) || trimmed.Contains(' ', StringComparison.Ordinal)
+            || trimmed.StartsWith('[') || System.Net.IPAddress.TryParse(trimmed, out _))
         {
             return false;
         }

@@ -196,7 +196,16 @@ public sealed class PoshCertificateValidator
         try
         {
 #pragma warning disable MA0045, VSTHRD002 // Deliberate: the platform callback is synchronous; the wait is bounded.
-            posh = task.Wait(_callbackWait) ? task.Result : TimedOut(domain, service, leaf, _callbackWait);
+            if (task.Wait(_callbackWait))
+            {
+                posh = task.Result;
+            }
+            else
+            {
+                // Stop the lookup's wait for us; the verifier keeps (or caches) whatever it fetches for the next attempt.
+                timeout.Cancel();
+                posh = TimedOut(domain, service, leaf, _callbackWait);
+            }
 #pragma warning restore MA0045, VSTHRD002
         }
         catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)

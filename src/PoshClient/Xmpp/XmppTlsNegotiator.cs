@@ -84,7 +84,18 @@ internal sealed class XmppTlsNegotiator(PoshCertificateValidator validator, Time
 
             stage = "certificate";
             started = steps.Start();
-            decision = await validator.ValidateCoreAsync(domain, service, capture.Leaf!, capture.Intermediates, token).ConfigureAwait(false);
+            try
+            {
+                decision = await validator.ValidateCoreAsync(domain, service, capture.Leaf!, capture.Intermediates, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var intermediate in capture.Intermediates)
+                {
+                    intermediate.Dispose();
+                }
+            }
+
             steps.Add("certificate", decision.Reason, started, decision.IsAccepted);
             if (!decision.IsAccepted)
             {

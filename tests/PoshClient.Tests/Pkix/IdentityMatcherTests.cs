@@ -114,6 +114,8 @@ public sealed class IdentityMatcherTests
     [InlineData("*.example.com")]
     [InlineData("user@example.com")]
     [InlineData("exa mple.com")]
+    [InlineData("127.0.0.1")]
+    [InlineData("[::1]")]
     public void TryNormalize_NotADomain_False(string domain)
     {
         // Act / Assert
