@@ -190,6 +190,35 @@ public sealed class XmppTlsNegotiatorTests : IDisposable
         Assert.Equal(XmppConnectStatus.ConnectFailed, attempt.Status);
     }
 
+    [Fact]
+    public async Task ConnectAsync_ServerNeverAnswers_NegotiationFailedNamingTheStage()
+    {
+        // Arrange
+        await using var server = new FakeXmppServer((session, ct) => session.DrainAsync(ct));
+        var connector = new XmppConnector(new FakeXmppDns(), new PoshCertificateValidator(FakePoshCheck.NoMaterial(Domain), options: null, TimeProvider.System), TimeProvider.System, logger: null, random: null);
+
+        // Act
+        var result = await connector.ConnectAsync(Domain, PoshService.XmppClient, new XmppConnectOptions { Host = "127.0.0.1", Port = server.Port, NegotiationTimeout = TimeSpan.FromSeconds(1) });
+
+        // Assert
+        Assert.Equal(XmppConnectStatus.NegotiationFailed, result.Status);
+        Assert.Contains("stream: no progress within 1 s", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_CallerCancels_Throws()
+    {
+        // Arrange
+        await using var server = new FakeXmppServer((session, ct) => session.DrainAsync(ct));
+        var connector = new XmppConnector(new FakeXmppDns(), new PoshCertificateValidator(FakePoshCheck.NoMaterial(Domain), options: null, TimeProvider.System), TimeProvider.System, logger: null, random: null);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        // Act / Assert
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            connector.ConnectAsync(Domain, PoshService.XmppClient, new XmppConnectOptions { Host = "127.0.0.1", Port = server.Port }, cts.Token));
+    }
+
     private async Task<XmppConnectResult> ConnectAsync(int port, bool directTls, PoshService service = PoshService.XmppClient, string? from = null)
     {
         var validator = new PoshCertificateValidator(
