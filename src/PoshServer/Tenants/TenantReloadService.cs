@@ -38,7 +38,11 @@ internal sealed class TenantReloadService : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Watchers and the SIGHUP handler are in place before start-up completes (ExecuteAsync runs in the background),
+    /// and one reload closes the gap between the initial load and the watchers: a file written in between is not missed.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsWindows())
         {
@@ -53,6 +57,12 @@ internal sealed class TenantReloadService : BackgroundService
 
         UpdateWatchers();
         TenantsLog.Watching(_logger, _options.ResolveDirectory());
+        Signal();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             await _signal.WaitAsync(stoppingToken);
