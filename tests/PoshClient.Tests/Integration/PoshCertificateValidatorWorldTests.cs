@@ -56,7 +56,8 @@ public sealed class PoshCertificateValidatorWorldTests(TestWorld world)
     [Fact]
     public async Task VerifyInboundAsync_HosterDocumentForAClientOnlyDomain_NotUsedForServers()
     {
-        // Arrange: expired.test publishes only xmpp-client.json; c2s material never authenticates a server (RFC 7712 §9).
+        // Arrange: redirect.test publishes (a redirect for) xmpp-client.json only; c2s material never authenticates a
+        // server (RFC 7712 §9).
         using var client = world.CreateClient();
         using var timeout = new CancellationTokenSource(s_testTimeout);
 

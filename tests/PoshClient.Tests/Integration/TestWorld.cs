@@ -31,8 +31,9 @@ namespace PoshClient.Tests.Integration;
 /// PoshServer listens on the real HTTPS port 443 of its own loopback address, so the fetcher's default-port URLs
 /// reach it unchanged. The nginx fixture listens on 127.0.0.1 with a free port; for the tenant names it serves
 /// (<see cref="TenantWebServerDomains"/>) the world's HTTP connect callback keeps the DNS resolution but dials
-/// nginx's port instead of 443, as a port mapping in front of a web server would. Every other connection is
-/// made by <see cref="DnsResolver.CreateHttpConnectCallback"/> unchanged.
+/// nginx's port instead of 443, as a port mapping in front of a web server would (likewise for PoshServer's names
+/// when port 443 could not be bound, i.e. when not running as root). Every other connection is made by
+/// <see cref="DnsResolver.CreateHttpConnectCallback"/> unchanged.
 /// </remarks>
 public sealed class TestWorld : IAsyncLifetime
 {
@@ -83,6 +84,9 @@ public sealed class TestWorld : IAsyncLifetime
 
     /// <summary>How many unreachable filler targets <see cref="LargeSrvDomain"/> has besides Prosody.</summary>
     public const int LargeSrvFillers = 30;
+
+    /// <summary>The names PoshServer answers HTTPS for: the hoster's, and the tenants whose well-known path it serves by Host.</summary>
+    private static readonly string[] s_poshServerNames = [HosterPoshName, DirectDomain, MismatchDomain, DirectTlsDomain, FailoverDomain, LargeSrvDomain];
 
     private static readonly IPAddress s_poshServerAddress = IPAddress.Parse("127.0.44.1");
     private static readonly IPAddress s_refusingAddress1 = IPAddress.Parse("127.0.44.2");
@@ -193,13 +197,29 @@ public sealed class TestWorld : IAsyncLifetime
     {
         var resolver = CreateResolver();
         var viaDns = resolver.CreateHttpConnectCallback();
-        var nginxPort = _nginx?.Port;
+        var mappedPorts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        if (_poshServer is { EndPoint.Port: not 443 } poshServer)
+        {
+            foreach (var name in s_poshServerNames)
+            {
+                mappedPorts[name] = poshServer.EndPoint.Port;
+            }
+        }
+
+        if (_nginx is { } nginx)
+        {
+            foreach (var name in TenantWebServerDomains)
+            {
+                mappedPorts[name] = nginx.Port;
+            }
+        }
+
         var handler = PoshVerifier.CreateHttpHandler(options);
         handler.ConnectCallback = async (context, cancellationToken) =>
         {
-            if (context.DnsEndPoint.Port == 443 && nginxPort is { } port && TenantWebServerDomains.Contains(context.DnsEndPoint.Host))
+            if (context.DnsEndPoint.Port == 443 && mappedPorts.TryGetValue(context.DnsEndPoint.Host, out var port))
             {
-                // The port mapping in front of nginx; the address still comes from the world's DNS.
+                // The port mapping in front of the web server; the address still comes from the world's DNS.
                 var socket = await resolver.ConnectAsync(context.DnsEndPoint.Host, port, cancellationToken);
                 return new NetworkStream(socket, ownsSocket: true);
             }
@@ -232,7 +252,7 @@ public sealed class TestWorld : IAsyncLifetime
         records.AddRange(DnsmasqRecord.Addresses(HosterXmppName, prosody.Address));
         records.AddRange(DnsmasqRecord.Addresses(RefusingHost1, s_refusingAddress1));
         records.AddRange(DnsmasqRecord.Addresses(RefusingHost2, s_refusingAddress2));
-        foreach (var name in new[] { HosterPoshName, DirectDomain, MismatchDomain, DirectTlsDomain, FailoverDomain, LargeSrvDomain })
+        foreach (var name in s_poshServerNames)
         {
             records.AddRange(DnsmasqRecord.Addresses(name, s_poshServerAddress));
         }
@@ -291,7 +311,7 @@ public sealed class TestWorld : IAsyncLifetime
         File.WriteAllText(_tenants.Combine(MismatchDomain + ".yaml"), $"domain: {MismatchDomain}\ncertificate_set: other\n");
 
         // One HTTPS certificate for the hoster's name and every tenant whose /.well-known/posh/ PoshServer serves by Host.
-        using var https = Authority.Issue([HosterPoshName, DirectDomain, MismatchDomain, DirectTlsDomain, FailoverDomain, LargeSrvDomain]);
+        using var https = Authority.Issue(s_poshServerNames);
         return await WorldPoshServer.StartAsync(s_poshServerAddress, _tenants.Path, HosterPoshName, https);
     }
 

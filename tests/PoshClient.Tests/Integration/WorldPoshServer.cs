@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using PoshTesting;
 
@@ -9,6 +10,10 @@ namespace PoshClient.Tests.Integration;
 /// process, as an operator runs it: real Kestrel on <c>address:443</c>, an HTTPS certificate from the test CA,
 /// and a tenants directory written by the test world.
 /// </summary>
+/// <remarks>
+/// Port 443 needs root (or CAP_NET_BIND_SERVICE); without it the server takes a free port instead and clients map
+/// 443 to it (see <see cref="TestWorld.CreateHttpHandler"/>), so the tests also run as an ordinary user.
+/// </remarks>
 internal sealed class WorldPoshServer : IAsyncDisposable
 {
     private readonly ExternalProcess _process;
@@ -21,7 +26,7 @@ internal sealed class WorldPoshServer : IAsyncDisposable
         EndPoint = endPoint;
     }
 
-    /// <summary>Where HTTPS is served: the loopback address of the hoster's web server, port 443.</summary>
+    /// <summary>Where HTTPS is served: the loopback address of the hoster's web server, port 443 when it could be bound.</summary>
     public IPEndPoint EndPoint { get; }
 
     public string Output => _process.Output;
@@ -37,12 +42,13 @@ internal sealed class WorldPoshServer : IAsyncDisposable
         var certificateFile = directory.Combine("https.crt");
         var keyFile = directory.Combine("https.key");
         TestCertificates.WritePem(httpsCertificate, certificateFile, keyFile);
-        var endPoint = new IPEndPoint(address, 443);
+        var endPoint = new IPEndPoint(address, CanListen(address, 443) ? 443 : FreePort.Tcp(address));
         string[] args =
         [
             $"--Tenants:Directory={tenantsDirectory}",
             $"--Https:Address={address}",
-            "--Https:Port=443",
+            $"--Https:Port={endPoint.Port}",
+            "--Https:PublicPort=443",
             "--Https:HttpPort=0",
             $"--Https:Certificates:0:CertificateFile={certificateFile}",
             $"--Https:Certificates:0:KeyFile={keyFile}",
@@ -71,6 +77,20 @@ internal sealed class WorldPoshServer : IAsyncDisposable
         }
 
         return new WorldPoshServer(process, directory, endPoint);
+    }
+
+    private static bool CanListen(IPAddress address, int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(address, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
