@@ -171,7 +171,7 @@ public sealed class XmppConnectorWorldTests(TestWorld world)
     }
 
     [Fact]
-    public async Task ConnectAsync_DirectTlsSrvOnly_VerifiedByPoshWithAlpn()
+    public async Task ConnectAsync_DirectTlsSrvOnly_VerifiedByPoshOverDirectTls()
     {
         // Arrange
         using var client = world.CreateClient();
@@ -207,6 +207,11 @@ public sealed class XmppConnectorWorldTests(TestWorld world)
         Assert.Equal(PoshService.XmppServer, result.Report.Certificate?.Service);
         Assert.Equal(world.Prosody.S2sPort, result.Report.RemoteAddress?.Port);
         Assert.Equal("srv _xmpp-server._tcp.reference.test", result.Report.Endpoint?.Origin);
+
+        // Prosody took the stream header's from (RFC 6120 §4.7.1): it looked for peer.test's client certificate.
+        Assert.True(
+            await EventuallyAsync(() => world.Prosody.Log.Contains("No certificate provided by peer.test", StringComparison.Ordinal)),
+            world.Prosody.Log);
         Assert.Contains(
             "fetched https://reference.test/.well-known/posh/xmpp-server.json → 200 reference to https://posh.hosting.test/posh/reference.test/xmpp-server.json",
             result.Reason,
@@ -311,6 +316,23 @@ public sealed class XmppConnectorWorldTests(TestWorld world)
     }
 
     private static string Sha256(X509Certificate2 certificate) => Convert.ToBase64String(SHA256.HashData(certificate.RawData));
+
+    /// <summary>Polls a condition on a component's log output, which arrives asynchronously, for at most 10 s.</summary>
+    private static async Task<bool> EventuallyAsync(Func<bool> condition)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
+        while (!condition())
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
+    }
 
     private static async Task<XmppConnectResult> ConnectAsync(WorldClient client, string domain, PoshService service, XmppConnectOptions? options = null)
     {
