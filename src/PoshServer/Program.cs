@@ -9,6 +9,7 @@ root.Subcommands.Add(serve);
 root.Subcommands.Add(TenantsCommand.Create());
 root.Subcommands.Add(ReferenceCommand.Create());
 root.Subcommands.Add(FingerprintCommand.Create());
+root.Subcommands.Add(CheckCommand.Create());
 
 // Without a command, serve: `PoshServer --Tenants:Directory=/etc/posh/tenants` works like `PoshServer serve ...`.
 root.TreatUnmatchedTokensAsErrors = false;
