@@ -181,9 +181,10 @@ internal sealed class AcmeClient : IDisposable
     private async Task<AcmeResponse> SendSignedAsync(Uri url, byte[] payload, Uri? keyId, string? accept, CancellationToken cancellationToken)
     {
         var key = AccountKey;
+        string? nonce = null;
         for (var attempt = 1; ; attempt++)
         {
-            var nonce = await TakeNonceAsync(cancellationToken);
+            nonce ??= await TakeNonceAsync(cancellationToken);
             using var request = new HttpRequestMessage(HttpMethod.Post, url);
             request.Content = new ByteArrayContent(AcmeJws.Sign(key, keyId?.AbsoluteUri, nonce, url, payload));
 
@@ -194,21 +195,27 @@ internal sealed class AcmeClient : IDisposable
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
             }
 
-            using var response = await SendAsync(request, cancellationToken);
+            using var response = await SendAsync(request, cancellationToken, poolNonce: false);
+            var replayNonce = ReplayNonce(response);
             if (response.IsSuccessStatusCode)
             {
+                PoolNonce(replayNonce);
                 return await ToResponseAsync(response, cancellationToken);
             }
 
             var error = await ToExceptionAsync(response, cancellationToken);
 
-            // RFC 8555 §6.5: retry a badNonce with a fresh nonce; the error response carried one, now in the pool.
+            // RFC 8555 §6.5: retry a badNonce with the fresh nonce the error response carried (older pooled nonces
+            // may all be stale, e.g. after the CA restarted), a bounded number of times.
             if (error.Problem.Is("badNonce") && attempt <= _options.BadNonceRetries)
             {
                 _logger.BadNonceRetry(url, attempt);
+                _nonces.Clear();
+                nonce = replayNonce;
                 continue;
             }
 
+            PoolNonce(replayNonce);
             throw error;
         }
     }
@@ -236,7 +243,7 @@ internal sealed class AcmeClient : IDisposable
         return await SendAsync(request, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool poolNonce = true)
     {
         HttpResponseMessage response;
         try
@@ -245,24 +252,30 @@ internal sealed class AcmeClient : IDisposable
         }
         catch (HttpRequestException)
         {
-            // The CA may come back elsewhere or changed: read the directory again next time.
+            // The CA may come back changed (new nonces, new directory): start afresh next time.
             Volatile.Write(ref _directory, null);
+            _nonces.Clear();
             throw;
         }
 
-        // RFC 8555 §6.5: every response, errors included, may carry a fresh nonce; keep it.
-        if (response.Headers.TryGetValues("Replay-Nonce", out var values))
+        if (poolNonce)
         {
-            foreach (var nonce in values)
-            {
-                if (_nonces.Count < MaxPooledNonces)
-                {
-                    _nonces.Enqueue(nonce);
-                }
-            }
+            PoolNonce(ReplayNonce(response));
         }
 
         return response;
+    }
+
+    // RFC 8555 §6.5: every response, errors included, may carry a fresh nonce.
+    private static string? ReplayNonce(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Replay-Nonce", out var values) ? values.FirstOrDefault() : null;
+
+    private void PoolNonce(string? nonce)
+    {
+        if (nonce is not null && _nonces.Count < MaxPooledNonces)
+        {
+            _nonces.Enqueue(nonce);
+        }
     }
 
     private async Task<byte[]> ReadSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -60,6 +60,8 @@ internal sealed class AcmeRenewalService : BackgroundService
     /// <summary>Completes when the next scheduling cycle ends, with the count of cycles so far (for tests and diagnostics).</summary>
     internal Task<int> NextCycleAsync() => Volatile.Read(ref _cycleCompleted).Task;
 
+    internal int CompletedCycles => Volatile.Read(ref _cycles);
+
     /// <summary>Ends the current wait and starts a cycle now.</summary>
     internal void Wake()
     {

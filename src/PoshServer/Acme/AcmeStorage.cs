@@ -70,7 +70,7 @@ internal sealed class AcmeStorage : IDisposable
     public void SaveAccount(AcmeAccountRecord account) =>
         WriteAtomic(Path.Combine(Root, "account.json"), JsonSerializer.Serialize(account, AcmeJsonContext.Default.AcmeAccountRecord), secret: false);
 
-    public void DeleteAccount() => File.Delete(Path.Combine(Root, "account.json"));
+    public void DeleteAccount() => DeleteIfExists(Path.Combine(Root, "account.json"));
 
     /// <summary>The stored state of a name, or null if it was never attempted.</summary>
     public AcmeNameState? LoadState(string hostName)
@@ -133,7 +133,7 @@ internal sealed class AcmeStorage : IDisposable
         return key;
     }
 
-    public void DeletePendingKey(string hostName) => File.Delete(Path.Combine(NameDirectory(hostName), "pending-key.pem"));
+    public void DeletePendingKey(string hostName) => DeleteIfExists(Path.Combine(NameDirectory(hostName), "pending-key.pem"));
 
     /// <summary>
     /// Installs a downloaded chain: chain first, then the pending key moved over the old key. A kill between the two
@@ -228,6 +228,14 @@ internal sealed class AcmeStorage : IDisposable
         }
 
         return Path.Combine(NamesDirectory, hostName);
+    }
+
+    private static void DeleteIfExists(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
     }
 
     private static void WriteAtomic(string path, string content, bool secret)
