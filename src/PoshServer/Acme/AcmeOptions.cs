@@ -59,8 +59,8 @@ internal sealed class AcmeOptions
     /// <summary>How often the scheduler looks at the names when nothing is due. Default: 1 hour.</summary>
     public TimeSpan RescanInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Retries with a fresh nonce after <c>badNonce</c> (RFC 8555 §6.5). Default: 5; range 1–20.</summary>
-    public int BadNonceRetries { get; set; } = 5;
+    /// <summary>Retries with a fresh nonce after <c>badNonce</c> (RFC 8555 §6.5). Default: 10; range 1–30.</summary>
+    public int BadNonceRetries { get; set; } = 10;
 
     /// <summary>The health check reports Degraded when a certificate expires within this many days. Default: 14.</summary>
     public int ExpiryWarningDays { get; set; } = 14;

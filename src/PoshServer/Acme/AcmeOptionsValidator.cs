@@ -76,9 +76,9 @@ internal sealed class AcmeOptionsValidator : IValidateOptions<AcmeOptions>
             builder.AddError("must be positive.", "Acme:RescanInterval");
         }
 
-        if (options.BadNonceRetries is < 1 or > 20)
+        if (options.BadNonceRetries is < 1 or > 30)
         {
-            builder.AddError($"{options.BadNonceRetries} is outside 1–20.", "Acme:BadNonceRetries");
+            builder.AddError($"{options.BadNonceRetries} is outside 1–30.", "Acme:BadNonceRetries");
         }
 
         if (options.ExpiryWarningDays < 0)

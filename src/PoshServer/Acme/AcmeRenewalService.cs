@@ -26,6 +26,7 @@ internal sealed class AcmeRenewalService : BackgroundService
     private readonly HttpsCertificateStore _certificates;
     private readonly AcmeMetrics _metrics;
     private readonly TimeProvider _timeProvider;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<AcmeRenewalService> _logger;
     private readonly ConcurrentDictionary<string, byte> _served = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _concurrency;
@@ -43,6 +44,7 @@ internal sealed class AcmeRenewalService : BackgroundService
         HttpsCertificateStore certificates,
         AcmeMetrics metrics,
         TimeProvider timeProvider,
+        IHostApplicationLifetime lifetime,
         ILogger<AcmeRenewalService> logger)
     {
         _options = options.Value;
@@ -53,6 +55,7 @@ internal sealed class AcmeRenewalService : BackgroundService
         _certificates = certificates;
         _metrics = metrics;
         _timeProvider = timeProvider;
+        _lifetime = lifetime;
         _logger = logger;
         _concurrency = new SemaphoreSlim(_options.MaxConcurrentIssuances);
     }
@@ -90,8 +93,27 @@ internal sealed class AcmeRenewalService : BackgroundService
             return;
         }
 
-        // Start-up of the host must not wait for file I/O, let alone the CA.
-        await Task.Yield();
+        // Stored certificates go into the store before Kestrel accepts its first connection (this part runs inside
+        // the host's StartAsync); a restart never re-issues them.
+        if (_storage.RemoveStaleTempFiles() is var stale and > 0)
+        {
+            _logger.StaleTempFilesRemoved(stale);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        foreach (var name in _names.GetNames())
+        {
+            ServeStored(name, now);
+        }
+
+        // Ordering waits until the server listens: pre-flight and the CA's validation need the challenge responder.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (_lifetime.ApplicationStarted.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), started))
+        await using (stoppingToken.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), started))
+        {
+            await started.Task;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             var changed = _names.GetChangeToken();
@@ -120,11 +142,6 @@ internal sealed class AcmeRenewalService : BackgroundService
     /// <summary>One pass over the names: serve what is stored, issue or renew what is due; returns the time until the next due name.</summary>
     internal async Task<TimeSpan> RunCycleAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _cycles, 0, 0) == 0 && _storage.RemoveStaleTempFiles() is var stale and > 0)
-        {
-            _logger.StaleTempFilesRemoved(stale);
-        }
-
         // The responder needs the account key before the first challenge (or pre-flight probe) arrives.
         _storage.GetOrCreateAccountKey();
 
