@@ -1,6 +1,20 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using System.CommandLine;
+using PoshServer.Cli;
 
-/// <summary>The entry point, visible to <c>WebApplicationFactory</c> in tests.</summary>
+// PoshServer serves POSH documents (RFC 7711, RFC 7712) for many XMPP tenant domains.
+// One executable: `serve` (the default) runs the server; the other commands help operators.
+var root = new RootCommand("PoshServer: POSH (RFC 7711/7712) documents for many XMPP tenant domains.");
+var serve = ServeCommand.Create();
+root.Subcommands.Add(serve);
+root.Subcommands.Add(TenantsCommand.Create());
+root.Subcommands.Add(ReferenceCommand.Create());
+root.Subcommands.Add(FingerprintCommand.Create());
+
+// Without a command, serve: `PoshServer --Tenants:Directory=/etc/posh/tenants` works like `PoshServer serve ...`.
+root.TreatUnmatchedTokensAsErrors = false;
+root.SetAction(ServeCommand.RunAsync);
+
+return await root.Parse(args).InvokeAsync();
+
+/// <summary>The entry point, visible to tests.</summary>
 public partial class Program;

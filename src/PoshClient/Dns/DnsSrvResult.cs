@@ -1,3 +1,6 @@
+using System.Collections.ObjectModel;
+using System.Net;
+
 namespace PoshClient.Dns;
 
 /// <summary>The answer to an SRV query.</summary>
@@ -11,6 +14,14 @@ public sealed record DnsSrvResult
 
     /// <summary>A human-readable explanation (server asked, rcode, TCP retry, …).</summary>
     public string Detail { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Addresses of SRV targets that the server sent in the additional section (RFC 2782: a client may use them instead
+    /// of separate A/AAAA queries), keyed by target name (case-insensitive), IPv6 first. Often empty: recursive servers
+    /// need not include them.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> AdditionalAddresses { get; init; } =
+        ReadOnlyDictionary<string, IReadOnlyList<IPAddress>>.Empty;
 
     /// <summary>
     /// True when the answer is a single record whose target is "." — the service is decidedly not available

@@ -9,21 +9,30 @@ internal sealed record Tenant
     /// <summary>The domain, normalised: lower case, no trailing dot, A-labels.</summary>
     public required string Domain { get; init; }
 
-    /// <summary>The file the tenant came from, for messages.</summary>
+    /// <summary>The file the tenant came from, as shown in messages.</summary>
     public required string SourceFile { get; init; }
 
+    public string? Description { get; init; }
+
+    /// <summary>The hoster's certificate set whose certificates speak for this domain.</summary>
     public required string CertificateSet { get; init; }
 
     public required ImmutableArray<PoshService> Services { get; init; }
 
-    /// <summary>Seconds for the fingerprints document's <c>expires</c>.</summary>
+    /// <summary>Seconds for the fingerprints document's <c>expires</c> (RFC 7711 §3.1).</summary>
     public required long Expires { get; init; }
 
-    /// <summary>Seconds for the <c>expires</c> of the reference document the tenant publishes.</summary>
+    /// <summary>Seconds for the <c>expires</c> of the reference document the tenant publishes (RFC 7711 §3.2).</summary>
     public required long ReferenceExpires { get; init; }
 
+    /// <summary>Certificates the tenant brought (absolute paths), published in addition to the set's.</summary>
+    public required ImmutableArray<CertificateReference> ExtraCertificates { get; init; }
+
+    /// <summary>A disabled tenant answers 404 everywhere: its delegation is revoked.</summary>
     public required bool Disabled { get; init; }
 
     /// <summary>Whether PoshServer should obtain an HTTPS certificate for this domain via ACME (tenants opt in).</summary>
     public required bool Acme { get; init; }
+
+    public bool Offers(PoshService service) => Services.Contains(service);
 }

@@ -1,0 +1,63 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace PoshClient;
+
+/// <summary>
+/// Options of POSH retrieval and verification (RFC 7711 §3, §6, §10). Ranges are enforced by
+/// <c>AddPoshClient</c> at start-up and by the <see cref="Verification.PoshVerifier"/> constructors.
+/// </summary>
+public sealed class PoshClientOptions
+{
+    /// <summary>Largest accepted body, enforced while reading (Content-Length is not trusted).</summary>
+    /// <value>Default 65,536 bytes (64 KiB); range 1,024 – 1,048,576.</value>
+    public int MaxDocumentBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// One time budget for a whole lookup: every redirect, the reference hop and slow bodies (posh-spec C-14).
+    /// </summary>
+    /// <value>Default 10 s; range 100 ms – 2 min.</value>
+    public TimeSpan LookupTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Redirects followed per request chain: the source-domain GET and the <c>url</c> GET each get this many
+    /// (RFC 7711 §10 RECOMMENDS no more than 10).
+    /// </summary>
+    /// <value>Default 10; range 0 – 10.</value>
+    public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>Upper bound on how long found material is cached, whatever <c>expires</c> says (RFC 7711 §6 MAY use a lower value).</summary>
+    /// <value>Default 1 h; range 0 (no positive caching) – 7 days.</value>
+    public TimeSpan MaxCacheTime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Negative-cache time for 404, malformed or invalid material (posh-spec 1.5: 5–15 min), before jitter.</summary>
+    /// <value>Default 5 min; range 0 – 1 h.</value>
+    public TimeSpan NotFoundCacheTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Negative-cache time for network, TLS, time-out, redirect and non-404 HTTP failures (posh-spec 1.5: 1–2 min), before jitter.</summary>
+    /// <value>Default 1 min; range 0 – 15 min.</value>
+    public TimeSpan FailureCacheTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Random spread applied to negative-cache times so that many domains do not expire together.</summary>
+    /// <value>Default 0.2 (±20 %); range 0 – 0.5.</value>
+    public double NegativeCacheJitter { get; set; } = 0.2;
+
+    /// <summary>
+    /// A certificate that does not match cached material triggers one refetch (posh-spec C-19), but only if the
+    /// cached material is at least this old, so that a peer presenting wrong certificates cannot make us hammer a web server.
+    /// </summary>
+    /// <value>Default 1 min; range 0 – 1 h.</value>
+    public TimeSpan MinimumRefetchInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most (domain, service) entries kept; when full, expired entries are dropped first, then the whole cache.</summary>
+    /// <value>Default 10,000; range 1 – 1,000,000.</value>
+    public int MaxCacheEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// Chain policy for the HTTPS web servers that serve POSH documents (RFC 7711 §3: the client MUST verify them).
+    /// Null uses the system trust store. Set <see cref="X509ChainPolicy.TrustMode"/> to
+    /// <see cref="X509ChainTrustMode.CustomRootTrust"/> with <see cref="X509ChainPolicy.CustomTrustStore"/> for a
+    /// private deployment. Host names are always checked; there is no way to trust everything.
+    /// </summary>
+    /// <value>Default null (system trust store).</value>
+    public X509ChainPolicy? WebChainPolicy { get; set; }
+}

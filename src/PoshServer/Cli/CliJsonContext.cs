@@ -1,0 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PoshServer.Cli;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ValidationReport))]
+[JsonSerializable(typeof(List<TenantListItem>))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,184 @@
+using System.Net.Security;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PoshServer.Posh;
+
+namespace PoshServer.Https;
+
+/// <summary>
+/// Puts the configured HTTPS certificate files into <see cref="HttpsCertificateStore"/> and reloads them when they
+/// change (a renewal tool replacing fullchain.pem/privkey.pem). A file that fails to load keeps its previous
+/// certificate serving. With no files configured, a development certificate is created.
+/// </summary>
+internal sealed class HttpsCertificateFileService(
+    HttpsCertificateStore store,
+    IOptions<HttpsOptions> options,
+    IOptions<PoshOptions> poshOptions,
+    TimeProvider timeProvider,
+    ILogger<HttpsCertificateFileService> logger) : BackgroundService
+{
+    private readonly Dictionary<string, (long Length, DateTime Written)> _stamps = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    /// <summary>Loads everything once; returns the problems (the caller refuses to start on any).</summary>
+    public IReadOnlyList<string> LoadInitial()
+    {
+        var errors = new List<string>();
+        var https = options.Value;
+        if (https.Certificates.Count == 0)
+        {
+            var names = poshOptions.Value.HostNames.Append("localhost").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var certificate = DevelopmentCertificate.Create(names, timeProvider);
+            var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
+            foreach (var name in names)
+            {
+                store.Set(name, context);
+            }
+
+            store.SetFallback(context);
+            HttpsLog.DevelopmentCertificate(logger, string.Join(", ", names));
+            return errors;
+        }
+
+        for (var i = 0; i < https.Certificates.Count; i++)
+        {
+            if (!Load(https.Certificates[i], isFallback: i == 0, out var error))
+            {
+                errors.Add($"Https:Certificates:{i}: {error}");
+            }
+        }
+
+        return errors;
+    }
+
+    public override void Dispose()
+    {
+        _signal.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var files = options.Value.Certificates;
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        var watchers = files
+            .SelectMany(f => new[] { f.CertificateFile, f.KeyFile })
+            .Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!)
+            .Distinct(StringComparer.Ordinal)
+            .Where(Directory.Exists)
+            .Select(directory =>
+            {
+                var watcher = new FileSystemWatcher(directory) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
+                watcher.Changed += (_, _) => Signal();
+                watcher.Created += (_, _) => Signal();
+                watcher.Renamed += (_, _) => Signal();
+                watcher.Error += (_, _) => Signal();
+                watcher.EnableRaisingEvents = true;
+                return watcher;
+            })
+            .ToList();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                // Also poll once a minute: some renewal tools swap symlinked directories, which not every watcher reports.
+                using (var poll = new CancellationTokenSource(TimeSpan.FromMinutes(1), timeProvider))
+                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(poll.Token, stoppingToken))
+                {
+                    try
+                    {
+                        await _signal.WaitAsync(linked.Token);
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        // The poll interval passed without a file event.
+                    }
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, stoppingToken);
+                for (var i = 0; i < files.Count; i++)
+                {
+                    if (Changed(files[i]))
+                    {
+                        Load(files[i], isFallback: i == 0, out _);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var watcher in watchers)
+            {
+                watcher.Dispose();
+            }
+        }
+    }
+
+    private bool Load(HttpsCertificateFileOptions file, bool isFallback, out string? error)
+    {
+        Changed(file);
+        if (!HttpsCertificateLoader.TryLoad(file, out var context, out var hostNames, out error))
+        {
+            HttpsLog.LoadFailed(logger, file.CertificateFile, error);
+            return false;
+        }
+
+        foreach (var name in hostNames)
+        {
+            store.Set(name, context);
+        }
+
+        if (isFallback)
+        {
+            store.SetFallback(options.Value.UnknownSni == UnknownSniBehavior.Fallback ? context : null);
+        }
+
+        var notAfter = new DateTimeOffset(context.TargetCertificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+        HttpsLog.Loaded(logger, string.Join(", ", hostNames), file.CertificateFile, notAfter, context.IntermediateCertificates.Count);
+        if (notAfter - timeProvider.GetUtcNow() < TimeSpan.FromDays(14))
+        {
+            HttpsLog.ExpiresSoon(logger, file.CertificateFile, notAfter);
+        }
+
+        return true;
+    }
+
+    /// <summary>Records the files' current stamps; true when either differs from the last load.</summary>
+    private bool Changed(HttpsCertificateFileOptions file)
+    {
+        var changed = false;
+        foreach (var path in new[] { file.CertificateFile, file.KeyFile })
+        {
+            var info = new FileInfo(path);
+            var stamp = info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1L, DateTime.MinValue);
+            if (!_stamps.TryGetValue(path, out var previous) || previous != stamp)
+            {
+                changed = true;
+                _stamps[path] = stamp;
+            }
+        }
+
+        return changed;
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already pending.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
+        }
+    }
+}

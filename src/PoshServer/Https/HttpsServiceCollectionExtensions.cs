@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.HttpsPolicy;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace PoshServer.Https;
+
+internal static class HttpsServiceCollectionExtensions
+{
+    /// <summary>Kestrel listeners, SNI certificate selection, certificate files with reload, HTTP → HTTPS redirect.</summary>
+    public static IServiceCollection AddHttps(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<HttpsOptions>().BindConfiguration(HttpsOptions.Section).ValidateDataAnnotations();
+        services.TryAddSingleton<HttpsCertificateStore>();
+        services.TryAddSingleton<HttpsCertificateFileService>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpsCertificateFileService>());
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHttpsSetup>();
+        services.AddOptions<HttpsRedirectionOptions>().Configure<IOptions<HttpsOptions>>((redirect, https) =>
+        {
+            // 307 keeps the method and is temporary (RFC 7711 §10 wants only temporary redirects around POSH).
+            redirect.RedirectStatusCode = StatusCodes.Status307TemporaryRedirect;
+            redirect.HttpsPort = https.Value.PublicPort ?? (https.Value.Port == 0 ? null : https.Value.Port);
+        });
+        return services;
+    }
+}

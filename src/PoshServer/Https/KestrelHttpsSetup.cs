@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+
+namespace PoshServer.Https;
+
+/// <summary>
+/// The two listeners: HTTPS with SNI selection from <see cref="HttpsCertificateStore"/> (one prebuilt
+/// SslStreamCertificateContext per name: intermediates are sent and no chain is built per handshake), and plain
+/// HTTP for ACME challenges and redirects. Limits are set for a public server that answers tiny documents.
+/// </summary>
+internal sealed class KestrelHttpsSetup(IOptions<HttpsOptions> options, HttpsCertificateStore store) : IConfigureOptions<KestrelServerOptions>
+{
+    public void Configure(KestrelServerOptions kestrel)
+    {
+        var https = options.Value;
+        kestrel.AddServerHeader = false;
+
+        // POSH requests are tiny GETs: keep headers small and slow clients short (issue: hardening).
+        kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+        kestrel.Limits.MaxRequestLineSize = 4 * 1024;
+        kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+        kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+        kestrel.Limits.MaxConcurrentConnections = 20_000;
+        kestrel.Limits.Http2.MaxStreamsPerConnection = 100;
+
+        var callbackOptions = new TlsHandshakeCallbackOptions
+        {
+            HandshakeTimeout = https.HandshakeTimeout,
+            OnConnection = context =>
+            {
+                // RFC 6066 §3: choose the certificate by the SNI name; Select falls back (or returns null to abort).
+                var certificate = store.Select(context.ClientHelloInfo.ServerName)
+                    ?? throw new AuthenticationException($"no certificate for server name '{context.ClientHelloInfo.ServerName}'");
+
+                // A fresh options object per connection: Kestrel fills in ALPN (h2, http/1.1) when it is left null.
+                return ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = certificate });
+            },
+        };
+
+        Listen(kestrel, https.Address, https.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(callbackOptions);
+        });
+        Listen(kestrel, https.Address, https.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
+    {
+        if (address is "*" or "" or "0.0.0.0" or "::")
+        {
+            kestrel.ListenAnyIP(port, configure);
+        }
+        else if (string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(port, configure);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(address), port, configure);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace PoshServer.Https;
+
+internal enum UnknownSniBehavior
+{
+    Fallback,
+    Reject,
+}

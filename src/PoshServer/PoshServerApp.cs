@@ -1,0 +1,52 @@
+using PoshServer.Health;
+using PoshServer.Https;
+using PoshServer.Posh;
+using PoshServer.Tenants;
+
+namespace PoshServer;
+
+/// <summary>
+/// Composition of the server: the services of each feature and the request pipeline, in the order a request
+/// meets them. Program.cs (the command line) and the tests build the app through here.
+/// </summary>
+internal static class PoshServerApp
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json ships next to the binary; tenant paths resolve against the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Services.AddTenants();
+        builder.Services.AddHttps();
+        builder.Services.AddSingleton<PoshHostNames>();
+        builder.Services.AddSingleton<TenantSetupGuide>();
+        builder.Services.AddPoshHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+
+        // Plain HTTP only answers ACME challenges; everything else goes to HTTPS (POSH is HTTPS only, RFC 7711 §3).
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/.well-known/acme-challenge", StringComparison.Ordinal), https => https.UseHttpsRedirection());
+
+        app.MapPosh();
+        app.MapPoshHealthChecks();
+        return app;
+    }
+
+    /// <summary>Loads tenants and HTTPS certificates before listening; returns every problem that must stop start-up.</summary>
+    public static IReadOnlyList<string> LoadBeforeStart(WebApplication app)
+    {
+        var problems = new List<string>();
+        var tenants = app.Services.GetRequiredService<TenantStore>().LoadInitial();
+        problems.AddRange(tenants.Errors.Select(e => e.ToString()));
+        problems.AddRange(app.Services.GetRequiredService<HttpsCertificateFileService>().LoadInitial());
+        return problems;
+    }
+}

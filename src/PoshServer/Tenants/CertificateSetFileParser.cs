@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using PoshServer.Tenants.Yaml;
+
+namespace PoshServer.Tenants;
+
+/// <summary>
+/// Parses the certificate sets file: a mapping from set name to the certificate files of that set.
+/// <code>
+/// default:
+///   description: cluster A (xmpp1, xmpp2)
+///   certificates:
+///     - /etc/prosody/certs/hosting.example.net.crt
+/// </code>
+/// The file is the hoster's own, so absolute paths are allowed; relative ones resolve against the tenants directory.
+/// </summary>
+internal static class CertificateSetFileParser
+{
+    public static readonly string[] Keys = ["description", "certificates"];
+
+    public static (ImmutableDictionary<string, CertificateSet>? Sets, List<TenantDiagnostic> Diagnostics) Parse(string text, string displayPath, string directory)
+    {
+        var problems = new List<YamlProblem>();
+        var root = YamlTreeReader.Read(text, problems);
+        var sets = ImmutableDictionary.CreateBuilder<string, CertificateSet>(StringComparer.Ordinal);
+        if (root is YamlMapping mapping)
+        {
+            foreach (var (key, value) in mapping.Entries)
+            {
+                if (!IsValidName(key.Value))
+                {
+                    problems.Add(new YamlProblem(key.Line, key.Column, $"'{key.Value}' is not a valid set name", "Use lower-case letters, digits, '-', '_' and '.', starting with a letter or digit."));
+                    continue;
+                }
+
+                if (value is not YamlMapping setMapping)
+                {
+                    problems.Add(new YamlProblem(value.Line, value.Column, $"set '{key.Value}' must be a mapping, not {value.Kind}", "Write 'certificates:' with a list of files under the set name."));
+                    continue;
+                }
+
+                var fields = new YamlFieldReader(setMapping, Keys, problems);
+                var files = fields.StringList("certificates", "List the set's certificate files (PEM chain or DER), e.g. '- /etc/prosody/certs/hosting.pem'.");
+                if (files is null || files.Count == 0)
+                {
+                    problems.Add(new YamlProblem(setMapping.Line, setMapping.Column, $"set '{key.Value}' has no certificates", "Add 'certificates:' with at least one file; a set without certificates would publish nothing."));
+                    continue;
+                }
+
+                sets[key.Value] = new CertificateSet
+                {
+                    Name = key.Value,
+                    Description = fields.String("description", required: false, "Write a short text.")?.Value,
+                    Certificates = [.. files.Select(f => new CertificateReference(CertificatePaths.Resolve(directory, f.Value), f.Line, f.Column))],
+                };
+            }
+        }
+        else if (problems.Count == 0)
+        {
+            var (line, column) = root is null ? (1, 1) : (root.Line, root.Column);
+            problems.Add(new YamlProblem(line, column, root is null ? "the certificate sets file is empty" : $"the certificate sets file must be a mapping of set names, not {root.Kind}", "Define at least the 'default' set."));
+        }
+
+        var diagnostics = problems.ConvertAll(p => TenantFileParser.Error(displayPath, p));
+        return (diagnostics.Count == 0 ? sets.ToImmutable() : null, diagnostics);
+    }
+
+    private static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 64
+        && char.IsAsciiLetterOrDigit(name[0])
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.');
+}

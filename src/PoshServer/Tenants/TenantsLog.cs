@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace PoshServer.Tenants;
+
+internal static partial class TenantsLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Loaded {TenantCount} tenants and {SetCount} certificate sets from {Directory} (generation {Generation}, {Reason})")]
+    public static partial void Loaded(ILogger logger, int tenantCount, int setCount, string directory, long generation, string reason);
+
+    [LoggerMessage(2, LogLevel.Error, "Tenant reload ({Reason}) rejected {ErrorCount} problem(s); the last good version of each rejected file keeps serving")]
+    public static partial void ReloadRejected(ILogger logger, string reason, int errorCount);
+
+    [LoggerMessage(3, LogLevel.Error, "{Diagnostic}")]
+    public static partial void DiagnosticError(ILogger logger, string diagnostic);
+
+    [LoggerMessage(4, LogLevel.Warning, "{Diagnostic}")]
+    public static partial void DiagnosticWarning(ILogger logger, string diagnostic);
+
+    [LoggerMessage(5, LogLevel.Error, "Tenant reload ({Reason}) failed unexpectedly; the current tenants keep serving")]
+    public static partial void ReloadFailed(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Information, "Watching {Directory} for tenant and certificate changes; send SIGHUP to reload on demand")]
+    public static partial void Watching(ILogger logger, string directory);
+
+    [LoggerMessage(7, LogLevel.Warning, "File watcher error ({Message}); falling back to a full reload")]
+    public static partial void WatcherError(ILogger logger, string message);
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PoshServer.Certificates;
+using PoshServer.Posh;
+
+namespace PoshServer.Tenants;
+
+internal static class TenantsServiceCollectionExtensions
+{
+    /// <summary>Tenant files → validated snapshot, hot reload on file change and SIGHUP.</summary>
+    public static IServiceCollection AddTenants(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<TenantsOptions>().BindConfiguration(TenantsOptions.Section).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<PoshOptions>().BindConfiguration(PoshOptions.Section).ValidateDataAnnotations();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<PoshOptions>, PoshOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CertificateFileCache>();
+        services.TryAddSingleton<TenantCatalogBuilder>();
+        services.TryAddSingleton<TenantStore>();
+        services.AddHostedService<TenantReloadService>();
+        return services;
+    }
+}

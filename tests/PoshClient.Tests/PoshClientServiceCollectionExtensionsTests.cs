@@ -1,0 +1,79 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PoshClient.Verification;
+using PoshTesting;
+
+namespace PoshClient.Tests;
+
+public sealed class PoshClientServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddPoshClient_Defaults_ResolvesSingletonVerifier()
+    {
+        // Arrange
+        var services = new ServiceCollection().AddLogging().AddPoshClient();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        // Act
+        var first = provider.GetRequiredService<PoshVerifier>();
+        var second = provider.GetRequiredService<PoshVerifier>();
+
+        // Assert
+        Assert.Same(first, second);
+        Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public void AddPoshClient_RegisteredTimeProvider_Kept()
+    {
+        // Arrange
+        var time = new ManualTimeProvider();
+        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(time).AddPoshClient();
+        using var provider = services.BuildServiceProvider();
+
+        // Act
+        var resolved = provider.GetRequiredService<TimeProvider>();
+
+        // Assert
+        Assert.Same(time, resolved);
+    }
+
+    [Fact]
+    public void AddPoshClient_InvalidOptions_StartupValidationReportsEveryError()
+    {
+        // Arrange
+        var services = new ServiceCollection().AddLogging().AddPoshClient(o =>
+        {
+            o.MaxRedirects = 20;
+            o.LookupTimeout = TimeSpan.Zero;
+            o.MaxCacheTime = TimeSpan.FromDays(30);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        // Act
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        // Assert
+        Assert.Equal(3, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.Contains("MaxRedirects", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("LookupTimeout", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("MaxCacheTime", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CreateHttpHandler_CustomRoots_NoRedirectsAndNoTrustAllCallback()
+    {
+        // Arrange
+        using var authority = new TestCertificateAuthority();
+        var options = new PoshClientOptions { WebChainPolicy = authority.CreateChainPolicy() };
+
+        // Act
+        using var handler = PoshVerifier.CreateHttpHandler(options);
+
+        // Assert
+        Assert.False(handler.AllowAutoRedirect);
+        Assert.Null(handler.SslOptions.RemoteCertificateValidationCallback);
+        Assert.NotNull(handler.SslOptions.CertificateChainPolicy);
+        Assert.Equal(System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust, handler.SslOptions.CertificateChainPolicy!.TrustMode);
+    }
+}
