@@ -30,7 +30,7 @@ internal static class AcmeServiceCollectionExtensions
         services.TryAddSingleton<AcmeChallengeResponder>();
         services.TryAddSingleton<AcmeRenewalService>();
         services.AddHostedService(sp => sp.GetRequiredService<AcmeRenewalService>());
-        services.AddHealthChecks().AddCheck<AcmeHealthCheck>("acme", tags: ["acme"]);
+        services.AddHealthChecks().AddCheck<AcmeHealthCheck>("acme", tags: ["acme", Health.HealthEndpoints.ReadyTag]);
         return services;
     }
 }
