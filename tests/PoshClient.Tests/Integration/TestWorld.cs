@@ -131,11 +131,11 @@ public sealed class TestWorld : IAsyncLifetime
         HosterCertificate = Authority.Issue([HosterXmppName]);
         ExpiredHosterCertificate = Authority.Issue([HosterXmppName], now.AddDays(-60), now.AddDays(-1));
         OtherCertificate = Authority.Issue(["xmpp.other-hosting.test"]);
+        // Prosody and PoshServer do not depend on each other: start both at once.
+        var prosody = ProsodyServer.StartAsync(ProsodyHosts());
+        var poshServer = StartPoshServerAsync();
         try
         {
-            // Prosody and PoshServer do not depend on each other: start both at once.
-            var prosody = ProsodyServer.StartAsync(ProsodyHosts());
-            var poshServer = StartPoshServerAsync();
             _prosody = await prosody;
             _dns = await DnsmasqServer.StartAsync(Records(_prosody));
             _poshServer = await poshServer;
@@ -143,6 +143,14 @@ public sealed class TestWorld : IAsyncLifetime
         }
         catch
         {
+            // Stop whatever did start, including a server still starting when another component failed.
+            foreach (var pending in new Task[] { prosody, poshServer })
+            {
+                await pending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            _prosody ??= prosody.IsCompletedSuccessfully ? prosody.Result : null;
+            _poshServer ??= poshServer.IsCompletedSuccessfully ? poshServer.Result : null;
             await DisposeAsync();
             throw;
         }
@@ -163,6 +171,10 @@ public sealed class TestWorld : IAsyncLifetime
         _dns = null;
         _prosody = null;
         _tenants.Dispose();
+        HosterCertificate?.Dispose();
+        ExpiredHosterCertificate?.Dispose();
+        OtherCertificate?.Dispose();
+        Authority.Dispose();
     }
 
     /// <summary>A resolver that asks the world's dnsmasq (after <paramref name="firstServers"/>, if any).</summary>
