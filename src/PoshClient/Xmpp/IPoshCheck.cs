@@ -12,5 +12,8 @@ internal interface IPoshCheck
 {
     void Prefetch(string domain, PoshService service);
 
+    /// <summary>The material of (domain, service), joining a prefetch in flight; for the connection report.</summary>
+    Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken);
+
     Task<PoshVerificationResult> VerifyAsync(string domain, PoshService service, X509Certificate2 certificate, CancellationToken cancellationToken);
 }

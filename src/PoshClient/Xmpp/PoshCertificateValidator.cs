@@ -64,6 +64,10 @@ public sealed class PoshCertificateValidator
         _posh.Prefetch(normalized, service);
     }
 
+    /// <summary>Reads (or joins the retrieval of) the POSH material, for reports; prefetch it first to avoid a fetch.</summary>
+    internal Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken) =>
+        _posh.LookupAsync(domain, service, cancellationToken);
+
     /// <summary>
     /// Decides whether <paramref name="certificate"/>, presented by the server of <paramref name="domain"/>, is
     /// acceptable: PKIX first, then POSH on a chain or name failure. Call it with the arguments of the TLS

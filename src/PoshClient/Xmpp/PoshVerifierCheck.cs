@@ -9,6 +9,9 @@ internal sealed class PoshVerifierCheck(PoshVerifier verifier) : IPoshCheck
 {
     public void Prefetch(string domain, PoshService service) => verifier.Prefetch(domain, service);
 
+    public Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken) =>
+        verifier.LookupAsync(domain, service, cancellationToken);
+
     public Task<PoshVerificationResult> VerifyAsync(string domain, PoshService service, X509Certificate2 certificate, CancellationToken cancellationToken) =>
         verifier.VerifyAsync(domain, service, certificate, cancellationToken);
 }

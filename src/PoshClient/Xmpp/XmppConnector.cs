@@ -65,11 +65,13 @@ public sealed class XmppConnector
         // RFC 7711 §5: POSH retrieval runs in parallel with SRV and address resolution, so the material is
         // (usually) ready when the certificate arrives.
         _validator.Prefetch(normalized, service);
+        var posh = RecordPoshLookupAsync(_validator.LookupAsync(normalized, service, cancellationToken), steps);
 
         var plan = await _planner.PlanAsync(normalized, service, options, steps, cancellationToken).ConfigureAwait(false);
         if (plan.Endpoints.Count == 0)
         {
             var status = plan.ServiceNotOffered ? XmppConnectStatus.ServiceNotOffered : XmppConnectStatus.ResolutionFailed;
+            await SettleAsync(posh).ConfigureAwait(false);
             return Fail(normalized, service, status, plan.Error ?? "no endpoints", steps, [], last: null);
         }
 
@@ -104,6 +106,7 @@ public sealed class XmppConnector
                     attempts.Add(new XmppConnectAttempt { Endpoint = endpoint, Address = remote, Status = XmppConnectStatus.Connected });
                     var proofType = outcome.Certificate?.ProofType ?? CertificateProofType.None;
                     _logger.Connected(normalized, endpoint.ToString(), remote.ToString(), proofType);
+                    await SettleAsync(posh).ConfigureAwait(false);
                     return new XmppConnectResult
                     {
                         Status = XmppConnectStatus.Connected,
@@ -131,6 +134,7 @@ public sealed class XmppConnector
         // RFC 6120 §3.2.1 step 8: SRV records were found but none worked: no fallback to A/AAAA of the domain.
         var final = attempts.Max(a => Rank(a.Status));
         var finalStatus = attempts.First(a => Rank(a.Status) == final).Status;
+        await SettleAsync(posh).ConfigureAwait(false);
         return Fail(normalized, service, finalStatus, Summarize(finalStatus, attempts), steps, attempts, lastTls, lastTlsAt);
     }
 
@@ -232,6 +236,33 @@ public sealed class XmppConnector
             Report = Report(domain, service, steps, attempts, last, lastAt?.Endpoint, lastAt?.Address),
         };
     }
+
+    /// <summary>
+    /// Adds a "posh" step when the parallel lookup completes (it joins the prefetch, so nothing is fetched twice),
+    /// with the documents fetched, their status and expires: the report then shows POSH material even when PKIX sufficed.
+    /// </summary>
+    private static (Task<PoshLookupResult> Lookup, Task Recorded) RecordPoshLookupAsync(Task<PoshLookupResult> lookup, ConnectStepRecorder steps)
+    {
+        var started = steps.Start();
+        return (lookup, RecordAsync());
+
+        async Task RecordAsync()
+        {
+            try
+            {
+                var result = await lookup.ConfigureAwait(false);
+                steps.Add("posh", result.Reason, started, result.IsFound);
+            }
+            catch (OperationCanceledException)
+            {
+                // The connection attempt was cancelled; no report is built.
+            }
+        }
+    }
+
+    /// <summary>If the lookup has finished, waits for its step to be recorded, so the report is complete and deterministic.</summary>
+    private static Task SettleAsync((Task<PoshLookupResult> Lookup, Task Recorded) posh) =>
+        posh.Lookup.IsCompleted ? posh.Recorded : Task.CompletedTask;
 
     private static XmppConnectReport Report(
         string domain,

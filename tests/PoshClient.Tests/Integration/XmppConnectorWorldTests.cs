@@ -85,6 +85,11 @@ public sealed class XmppConnectorWorldTests(TestWorld world)
         Assert.Equal(
             [new Uri("https://reference.test/.well-known/posh/xmpp-client.json"), new Uri("https://posh.hosting.test/posh/reference.test/xmpp-client.json")],
             client.Requests.Requests.Select(r => r.Url));
+
+        // The report lists the documents fetched by the lookup that ran in parallel with DNS (nothing fetched twice).
+        var posh = Assert.Single(result.Report.Steps, s => s.Name == "posh");
+        Assert.True(posh.Succeeded);
+        Assert.Contains("https://posh.hosting.test/posh/reference.test/xmpp-client.json", posh.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

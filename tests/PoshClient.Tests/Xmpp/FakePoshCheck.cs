@@ -38,6 +38,18 @@ internal sealed class FakePoshCheck : IPoshCheck
 
     public void Prefetch(string domain, PoshService service) => Prefetches.Enqueue((domain, service));
 
+    public Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken) =>
+        Task.FromResult(new PoshLookupResult
+        {
+            Domain = domain,
+            Service = service,
+            Status = PoshLookupStatus.NotFound,
+            FetchedAt = DateTimeOffset.UnixEpoch,
+            CacheUntil = DateTimeOffset.UnixEpoch,
+            Trace = [],
+            Reason = "POSH: scripted by the test",
+        });
+
     public Task<PoshVerificationResult> VerifyAsync(string domain, PoshService service, X509Certificate2 certificate, CancellationToken cancellationToken)
     {
         Verifications.Enqueue((domain, service, certificate));
