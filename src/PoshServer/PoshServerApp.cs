@@ -1,6 +1,7 @@
 using PoshServer.Health;
 using PoshServer.Https;
 using PoshServer.Posh;
+using PoshServer.Rotation;
 using PoshServer.Tenants;
 
 namespace PoshServer;
@@ -25,6 +26,7 @@ internal static class PoshServerApp
         builder.Services.AddSingleton<PoshHostNames>();
         builder.Services.AddSingleton<TenantSetupGuide>();
         builder.Services.AddPoshHealthChecks();
+        builder.Services.AddRotation();
         return builder;
     }
 

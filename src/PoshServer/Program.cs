@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PoshServer.Cli;
+using PoshServer.Rotation;
 
 // PoshServer serves POSH documents (RFC 7711, RFC 7712) for many XMPP tenant domains.
 // One executable: `serve` (the default) runs the server; the other commands help operators.
@@ -9,6 +10,7 @@ root.Subcommands.Add(serve);
 root.Subcommands.Add(TenantsCommand.Create());
 root.Subcommands.Add(ReferenceCommand.Create());
 root.Subcommands.Add(FingerprintCommand.Create());
+root.Subcommands.Add(new Command("certificates", "Certificate sets: rotation state.") { RotationCommand.Create() });
 
 // Without a command, serve: `PoshServer --Tenants:Directory=/etc/posh/tenants` works like `PoshServer serve ...`.
 root.TreatUnmatchedTokensAsErrors = false;
