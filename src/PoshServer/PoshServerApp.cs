@@ -2,6 +2,9 @@ using PoshServer.Health;
 using PoshServer.Https;
 using PoshServer.Posh;
 using PoshServer.Rotation;
+using PoshServer.TenantChecks;
+using PoshServer.FailureReports;
+using PoshServer.Metrics;
 using PoshServer.Tenants;
 
 namespace PoshServer;
@@ -27,6 +30,9 @@ internal static class PoshServerApp
         builder.Services.AddSingleton<TenantSetupGuide>();
         builder.Services.AddPoshHealthChecks();
         builder.Services.AddRotation();
+        builder.Services.AddTenantChecks();
+        builder.Services.AddFailureReports();
+        builder.Services.AddPoshMetrics();
         return builder;
     }
 
@@ -39,6 +45,7 @@ internal static class PoshServerApp
 
         app.MapPosh();
         app.MapPoshHealthChecks();
+        app.UseFailureReports();
         return app;
     }
 
