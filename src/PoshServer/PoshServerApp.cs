@@ -5,6 +5,7 @@ using PoshServer.Rotation;
 using PoshServer.TenantChecks;
 using PoshServer.FailureReports;
 using PoshServer.Metrics;
+using PoshServer.Status;
 using PoshServer.Tenants;
 
 namespace PoshServer;
@@ -33,6 +34,7 @@ internal static class PoshServerApp
         builder.Services.AddTenantChecks();
         builder.Services.AddFailureReports();
         builder.Services.AddPoshMetrics();
+        builder.Services.AddAdmin();
         return builder;
     }
 
