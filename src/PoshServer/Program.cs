@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PoshServer.Acme;
 using PoshServer.Cli;
 using PoshServer.Rotation;
 using PoshServer.TenantChecks;
@@ -13,7 +14,11 @@ tenants.Subcommands.Add(TenantsCheckCommand.Create());
 root.Subcommands.Add(tenants);
 root.Subcommands.Add(ReferenceCommand.Create());
 root.Subcommands.Add(FingerprintCommand.Create());
-root.Subcommands.Add(new Command("certificates", "Certificate sets: rotation state.") { RotationCommand.Create() });
+root.Subcommands.Add(CheckCommand.Create());
+var certificates = new Command("certificates", "HTTPS certificates PoshServer obtains via ACME; rotation of the XMPP certificate sets.");
+certificates.Subcommands.Add(AcmeCertificatesCommand.CreateListCommand());
+certificates.Subcommands.Add(RotationCommand.Create());
+root.Subcommands.Add(certificates);
 
 // Without a command, serve: `PoshServer --Tenants:Directory=/etc/posh/tenants` works like `PoshServer serve ...`.
 root.TreatUnmatchedTokensAsErrors = false;

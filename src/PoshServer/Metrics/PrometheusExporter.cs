@@ -9,12 +9,12 @@ namespace PoshServer.Metrics;
 /// exporter library is available. A <see cref="MeterListener"/> aggregates the meters created by this host's
 /// <see cref="IMeterFactory"/> (never another host's in the same process): counters and up-down counters as sums,
 /// histograms as cumulative buckets with _sum and _count, observable instruments read at scrape time.
-/// Included meters: PoshServer, Microsoft.AspNetCore.Hosting (request duration, active requests) and
+/// Included meters: PoshServer, PoshServer.Acme, Microsoft.AspNetCore.Hosting (request duration, active requests) and
 /// Microsoft.AspNetCore.Server.Kestrel (connections, TLS handshakes); their tags are bounded (route templates, not paths).
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
-    private static readonly string[] s_meters = [PoshMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+    private static readonly string[] s_meters = [PoshMetrics.MeterName, "PoshServer.Acme", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
 
     // OpenTelemetry's default boundaries, for histograms that bring no advice.
     private static readonly double[] s_defaultBuckets = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
