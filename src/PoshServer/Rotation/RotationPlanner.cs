@@ -88,8 +88,12 @@ internal static class RotationPlanner
                 certificates[certificate.Sha256] = known.PresentedSince is null || known.PresentedUntil is not null
                     ? known with { PresentedSince = now, PresentedUntil = null }
                     : known;
-                var safe = certificates[certificate.Sha256].FirstPublished + drain;
-                if (rotation.DeployCertificate is not null && certificates[certificate.Sha256].PresentedSince < safe && now < safe && previous.Certificates.Count > 0)
+                // Deployed too early: it replaced a presented certificate without having been published, or before its safe-at.
+                var remembered = certificates[certificate.Sha256];
+                var safe = remembered.FirstPublished + drain;
+                var replacedUnpublished = !previous.Certificates.Any(c => string.Equals(c.Sha256, certificate.Sha256, StringComparison.Ordinal))
+                    && previous.Certificates.Any(c => c.PresentedSince is not null && c.PresentedUntil is null);
+                if (rotation.DeployCertificate is not null && now < safe && (replacedUnpublished || remembered.PresentedSince > remembered.FirstPublished))
                 {
                     note = string.Create(CultureInfo.InvariantCulture, $"certificate {certificate.Sha256} was deployed before its safe-at time {safe:u}: clients holding older documents reject it until then");
                 }

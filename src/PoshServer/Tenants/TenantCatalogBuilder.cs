@@ -17,8 +17,8 @@ internal sealed class TenantCatalogBuilder(
     IOptions<TenantsOptions> tenantsOptions,
     IOptions<PoshOptions> poshOptions,
     CertificateFileCache certificates,
-    RetainedCertificates retained,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    RetainedCertificates? retained = null)
 {
     private readonly ConcurrentDictionary<string, CachedFile<ParsedTenant>> _tenantFiles = new(StringComparer.Ordinal);
     private CachedFile<ParsedSets>? _setsFile;
@@ -94,7 +94,7 @@ internal sealed class TenantCatalogBuilder(
             var files = set.Rotation.NextCertificate is { } next && File.Exists(next)
                 ? set.Certificates.Add(new CertificateReference(next, 0, 0))
                 : set.Certificates;
-            var read = ReadCertificates(display, files, now, errors, diagnostics).AddRange(retained.For(set.Name));
+            var read = ReadCertificates(display, files, now, errors, diagnostics).AddRange(retained?.For(set.Name) ?? []);
             if (errors.Count > 0)
             {
                 diagnostics.AddRange(errors);
