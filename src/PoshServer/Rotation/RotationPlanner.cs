@@ -137,7 +137,9 @@ internal static class RotationPlanner
             foreach (var certificate in certificates.Values.ToList())
             {
                 var inFiles = fromFiles.Any(c => string.Equals(c.Sha256, certificate.Sha256, StringComparison.Ordinal));
-                DateTimeOffset? retireAt = certificate.PresentedUntil is { } until ? until + drain : null;
+                // Only a managed deployment retains certificates: without one, the operator's list is the truth (and
+                // removing a compromised certificate from it must take effect at once).
+                DateTimeOffset? retireAt = certificate.PresentedUntil is { } until && rotation.DeployCertificate is not null ? until + drain : null;
                 var draining = retireAt is { } at && at > now;
                 if (certificate.NotAfter < now || (!inFiles && !draining && !presentedShas.Contains(certificate.Sha256)))
                 {
@@ -157,7 +159,8 @@ internal static class RotationPlanner
                     retiring.Add(Info(certificate, retireAt));
                 }
 
-                if ((draining || presentedShas.Contains(certificate.Sha256))
+                if (rotation.DeployCertificate is not null
+                    && (draining || presentedShas.Contains(certificate.Sha256))
                     && CertificateFileReader.TryParse(certificate.Path + RetainedSuffix, Convert.FromBase64String(certificate.Der), out var parsed, out _))
                 {
                     keep.Add(parsed);
