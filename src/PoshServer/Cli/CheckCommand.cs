@@ -114,6 +114,9 @@ internal static class CheckCommand
         }
     }
 
+    private static string WithoutPrefix(string text, string prefix) =>
+        text.StartsWith(prefix, StringComparison.Ordinal) ? text[prefix.Length..] : text;
+
     private static string Render(CheckReport report)
     {
         var text = new System.Text.StringBuilder();
@@ -144,7 +147,7 @@ internal static class CheckCommand
         text.AppendLine().AppendLine("POSH documents:");
         foreach (var fetch in report.PoshFetches)
         {
-            text.AppendLine(culture, $"  GET {fetch.Url} → {fetch.Status?.ToString(culture) ?? "-"} {fetch.Outcome}{(fetch.Expires is { } e ? $" (expires {e})" : string.Empty)}");
+            text.AppendLine(culture, $"  GET {fetch.Url} → {fetch.Status?.ToString(culture) ?? "-"} {fetch.Outcome}");
         }
 
         foreach (var fingerprint in report.PublishedSha256)
@@ -155,12 +158,12 @@ internal static class CheckCommand
         text.AppendLine(culture, $"  lookup: {report.PoshLookup}");
         if (report.Pkix is not null)
         {
-            text.AppendLine().AppendLine(culture, $"PKIX: {report.Pkix}");
+            text.AppendLine().AppendLine(culture, $"PKIX: {WithoutPrefix(report.Pkix, "PKIX: ")}");
         }
 
         if (report.Posh is not null)
         {
-            text.AppendLine(culture, $"POSH: {report.Posh}");
+            text.AppendLine(culture, $"POSH: {WithoutPrefix(report.Posh, "POSH: ")}");
         }
 
         text.AppendLine().AppendLine(culture, $"Verdict: {(report.Accepted ? "ACCEPTED" : "REJECTED")} ({report.ProofType}) — {report.Reason}");
