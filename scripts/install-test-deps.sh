@@ -8,6 +8,7 @@ packages=(
   pebble                       # Let's Encrypt's ACME test server, with pebble-challtestsrv
   dnsmasq-base                 # test DNS server (binary only, no system service)
   nginx-light                  # a separate web server for reference files and benchmarks
+  chromium                     # headless browser for the status page test
   openssl curl ca-certificates
 )
 

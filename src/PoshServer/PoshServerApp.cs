@@ -2,6 +2,11 @@ using PoshServer.Acme;
 using PoshServer.Health;
 using PoshServer.Https;
 using PoshServer.Posh;
+using PoshServer.Rotation;
+using PoshServer.TenantChecks;
+using PoshServer.FailureReports;
+using PoshServer.Metrics;
+using PoshServer.Status;
 using PoshServer.Tenants;
 
 namespace PoshServer;
@@ -35,6 +40,11 @@ internal static class PoshServerApp
                 () => tenants.Current.Tenants.Values.Select(entry => entry.Tenant).Where(tenant => tenant.Acme && !tenant.Disabled).Select(tenant => tenant.Domain),
                 tenants.GetReloadToken);
         });
+        builder.Services.AddRotation();
+        builder.Services.AddTenantChecks();
+        builder.Services.AddFailureReports();
+        builder.Services.AddPoshMetrics();
+        builder.Services.AddAdmin();
         return builder;
     }
 
@@ -49,6 +59,7 @@ internal static class PoshServerApp
 
         app.MapPosh();
         app.MapPoshHealthChecks();
+        app.UseFailureReports();
         return app;
     }
 

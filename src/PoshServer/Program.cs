@@ -1,18 +1,23 @@
 using System.CommandLine;
 using PoshServer.Acme;
 using PoshServer.Cli;
+using PoshServer.Rotation;
+using PoshServer.TenantChecks;
 
 // PoshServer serves POSH documents (RFC 7711, RFC 7712) for many XMPP tenant domains.
 // One executable: `serve` (the default) runs the server; the other commands help operators.
 var root = new RootCommand("PoshServer: POSH (RFC 7711/7712) documents for many XMPP tenant domains.");
 var serve = ServeCommand.Create();
 root.Subcommands.Add(serve);
-root.Subcommands.Add(TenantsCommand.Create());
+var tenants = TenantsCommand.Create();
+tenants.Subcommands.Add(TenantsCheckCommand.Create());
+root.Subcommands.Add(tenants);
 root.Subcommands.Add(ReferenceCommand.Create());
 root.Subcommands.Add(FingerprintCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
-var certificates = new Command("certificates", "HTTPS certificates PoshServer obtains via ACME.");
+var certificates = new Command("certificates", "HTTPS certificates PoshServer obtains via ACME; rotation of the XMPP certificate sets.");
 certificates.Subcommands.Add(AcmeCertificatesCommand.CreateListCommand());
+certificates.Subcommands.Add(RotationCommand.Create());
 root.Subcommands.Add(certificates);
 
 // Without a command, serve: `PoshServer --Tenants:Directory=/etc/posh/tenants` works like `PoshServer serve ...`.

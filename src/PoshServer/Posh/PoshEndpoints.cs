@@ -43,10 +43,10 @@ internal static class PoshEndpoints
         var snapshot = services.GetRequiredService<TenantStore>().Current;
         if (services.GetRequiredService<PoshHostNames>().Contains(host))
         {
-            return Write(context, snapshot.DefaultSet?.Document);
+            return Counted(context, service.Value, Write(context, snapshot.DefaultSet?.Document));
         }
 
-        return Write(context, snapshot.TryGetTenant(host, out var tenant) ? tenant.DocumentFor(service.Value) : null);
+        return Counted(context, service.Value, Write(context, snapshot.TryGetTenant(host, out var tenant) ? tenant.DocumentFor(service.Value) : null));
     }
 
     private static Task ServeTenantDocument(HttpContext context)
@@ -56,7 +56,14 @@ internal static class PoshEndpoints
             return NotFound(context);
         }
 
-        return Write(context, tenant.DocumentFor(service.Value));
+        return Counted(context, service.Value, Write(context, tenant.DocumentFor(service.Value)));
+    }
+
+    /// <summary>Counts the answer (Write sets the status before it returns), for the documents-served metric.</summary>
+    private static Task Counted(HttpContext context, PoshService service, Task written)
+    {
+        context.RequestServices.GetService<Metrics.PoshMetrics>()?.DocumentServed(service.ToName(), context.Response.StatusCode);
+        return written;
     }
 
     private static Task ServeReference(HttpContext context)

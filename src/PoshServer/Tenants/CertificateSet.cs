@@ -11,4 +11,7 @@ internal sealed record CertificateSet
 
     /// <summary>Certificate files currently deployed (or about to be); all are published during rotation overlap.</summary>
     public required ImmutableArray<CertificateReference> Certificates { get; init; }
+
+    /// <summary>The <c>next</c> slot and deployment of the set; <see cref="CertificateSetRotation.None"/> when not configured.</summary>
+    public CertificateSetRotation Rotation { get; init; } = CertificateSetRotation.None;
 }

@@ -11,11 +11,16 @@ namespace PoshServer.Tenants;
 ///   certificates:
 ///     - /etc/prosody/certs/hosting.example.net.crt
 /// </code>
+/// Optional rotation fields (S-12): <c>next</c> and <c>next_key</c> name the renewal candidate, published as soon
+/// as the file exists; <c>deploy</c> names where the XMPP servers read their certificate and key, the reload command
+/// (a list: program and arguments, run without a shell), <c>automatic</c> and <c>margin</c> (seconds).
 /// The file is the hoster's own, so absolute paths are allowed; relative ones resolve against the tenants directory.
 /// </summary>
 internal static class CertificateSetFileParser
 {
-    public static readonly string[] Keys = ["description", "certificates"];
+    public static readonly string[] Keys = ["description", "certificates", "next", "next_key", "deploy"];
+
+    public static readonly string[] DeployKeys = ["certificate", "key", "reload", "automatic", "margin"];
 
     public static (ImmutableDictionary<string, CertificateSet>? Sets, List<TenantDiagnostic> Diagnostics) Parse(string text, string displayPath, string directory)
     {
@@ -51,6 +56,7 @@ internal static class CertificateSetFileParser
                     Name = key.Value,
                     Description = fields.String("description", required: false, "Write a short text.")?.Value,
                     Certificates = [.. files.Select(f => new CertificateReference(CertificatePaths.Resolve(directory, f.Value), f.Line, f.Column))],
+                    Rotation = ParseRotation(fields, directory, problems),
                 };
             }
         }
@@ -62,6 +68,45 @@ internal static class CertificateSetFileParser
 
         var diagnostics = problems.ConvertAll(p => TenantFileParser.Error(displayPath, p));
         return (diagnostics.Count == 0 ? sets.ToImmutable() : null, diagnostics);
+    }
+
+    private static CertificateSetRotation ParseRotation(YamlFieldReader fields, string directory, List<YamlProblem> problems)
+    {
+        string? Path(YamlScalar? scalar) => scalar is null ? null : CertificatePaths.Resolve(directory, scalar.Value);
+        var next = Path(fields.String("next", required: false, "Name the file a renewal tool writes the new certificate to."));
+        var nextKey = Path(fields.String("next_key", required: false, "Name the private key file of the next certificate."));
+        var deploy = fields.Mapping("deploy", "Write 'deploy:' with 'certificate:', 'key:', 'reload:' and 'automatic:' under it.");
+        if (deploy is null)
+        {
+            return next is null && nextKey is null ? CertificateSetRotation.None : new CertificateSetRotation { NextCertificate = next, NextKey = nextKey };
+        }
+
+        var deployFields = new YamlFieldReader(deploy, DeployKeys, problems);
+        var certificate = Path(deployFields.String("certificate", required: true, "Name the certificate file the XMPP servers read, e.g. /etc/prosody/certs/hosting.pem."));
+        var key = Path(deployFields.String("key", required: false, "Name the private key file the XMPP servers read."));
+        var reload = deployFields.StringList("reload", "Write the command as a list, e.g. 'reload: [prosodyctl, reload]' (no shell is involved).");
+        var automatic = deployFields.Bool("automatic") ?? false;
+        var margin = deployFields.Integer("margin", 0, 604_800, "seconds");
+        if (automatic && next is null)
+        {
+            problems.Add(new YamlProblem(deploy.Line, deploy.Column, "'automatic: true' needs a 'next' certificate to deploy", "Add 'next:' naming the file the renewal tool writes."));
+        }
+
+        if (nextKey is not null && key is null)
+        {
+            problems.Add(new YamlProblem(deploy.Line, deploy.Column, "'next_key' is set but 'deploy' has no 'key' to copy it to", "Add 'key:' under 'deploy:' naming the key file the XMPP servers read."));
+        }
+
+        return new CertificateSetRotation
+        {
+            NextCertificate = next,
+            NextKey = nextKey,
+            DeployCertificate = certificate,
+            DeployKey = key,
+            ReloadCommand = reload is null ? [] : [.. reload.Select(r => r.Value)],
+            Automatic = automatic,
+            Margin = margin is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        };
     }
 
     private static bool IsValidName(string name) =>

@@ -17,7 +17,8 @@ internal sealed class TenantCatalogBuilder(
     IOptions<TenantsOptions> tenantsOptions,
     IOptions<PoshOptions> poshOptions,
     CertificateFileCache certificates,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    RetainedCertificates? retained = null)
 {
     private readonly ConcurrentDictionary<string, CachedFile<ParsedTenant>> _tenantFiles = new(StringComparer.Ordinal);
     private CachedFile<ParsedSets>? _setsFile;
@@ -89,7 +90,11 @@ internal sealed class TenantCatalogBuilder(
         foreach (var set in parsed.Sets.Values)
         {
             var errors = new List<TenantDiagnostic>();
-            var read = ReadCertificates(display, set.Certificates, now, errors, diagnostics);
+            // The next slot is published as soon as the renewal tool has written it (S-12); until then it is simply empty.
+            var files = set.Rotation.NextCertificate is { } next && File.Exists(next)
+                ? set.Certificates.Add(new CertificateReference(next, 0, 0))
+                : set.Certificates;
+            var read = ReadCertificates(display, files, now, errors, diagnostics).AddRange(retained?.For(set.Name) ?? []);
             if (errors.Count > 0)
             {
                 diagnostics.AddRange(errors);

@@ -110,9 +110,9 @@ internal sealed class TenantReloadService : BackgroundService
         var wanted = new HashSet<string>(StringComparer.Ordinal) { root };
         foreach (var set in _store.Current.Sets.Values)
         {
-            foreach (var certificate in set.Set.Certificates)
+            foreach (var path in set.Set.Certificates.Select(c => c.Path).Concat(set.Set.Rotation.WatchedFiles))
             {
-                var directory = Path.GetDirectoryName(certificate.Path);
+                var directory = Path.GetDirectoryName(path);
                 if (directory is not null && !IsUnder(directory, root))
                 {
                     wanted.Add(directory);

@@ -14,6 +14,7 @@ internal static class TenantsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<PoshOptions>, PoshOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CertificateFileCache>();
+        services.TryAddSingleton<RetainedCertificates>();
         services.TryAddSingleton<TenantCatalogBuilder>();
         services.TryAddSingleton<TenantStore>();
         services.AddHostedService<TenantReloadService>();

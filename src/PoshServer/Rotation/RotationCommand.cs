@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PoshServer.Cli;
+
+namespace PoshServer.Rotation;
+
+/// <summary><c>certificates rotation [--json]</c>: each set's current, next, safe-at and retiring certificates.</summary>
+internal static class RotationCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("rotation", "Show each certificate set's rotation: current, next, safe-at and retiring certificates.") { json };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var loaded = await CliHost.LoadAsync(parseResult);
+            if (loaded is not { } value)
+            {
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            await using var app = value.App;
+            var statuses = app.Services.GetRequiredService<RotationCoordinator>().Preview(value.Result.Snapshot);
+            var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize([.. statuses], RotationJsonContext.Default.ListRotationSetStatus));
+            }
+            else
+            {
+                foreach (var status in statuses)
+                {
+                    await output.WriteLineAsync(Describe(status));
+                }
+            }
+
+            return value.Result.HasErrors ? ExitCodes.InvalidTenants : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static string Describe(RotationSetStatus status)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{status.Set}: {status.Phase} (max expires {status.MaxExpires} s, margin {status.Margin.TotalMinutes:0} min{(status.Automatic ? ", automatic switch" : "")})\n");
+        foreach (var current in status.Current)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  current   {current.Sha256}  {current.Subject}  expires {Format(current.NotAfter)}\n");
+        }
+
+        if (status.Next is { } next)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  next      {next.Sha256}  {next.Subject}  published {Format(next.FirstPublished)}  safe to deploy at {Format(status.SafeAt)}\n");
+        }
+
+        foreach (var retiring in status.Retiring)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  retiring  {retiring.Sha256}  {retiring.Subject}  retired at {Format(retiring.RetireAt)}\n");
+        }
+
+        if (status.LastSwitch is { } last)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  last switch {Format(last.At)}: {(last.Succeeded ? "ok" : "FAILED")}: {last.Message}\n");
+        }
+
+        if (status.Note is { } note)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  note: {note}\n");
+        }
+
+        return text.ToString().TrimEnd('\n');
+    }
+
+    public static string Format(DateTimeOffset? value) =>
+        value?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace PoshServer.Rotation;
+
+internal static partial class RotationLog
+{
+    [LoggerMessage(600, LogLevel.Information, "Certificate set {Set}: new certificate {Subject} (sha-256 {Sha256}) published; safe to deploy at {SafeAt:u}")]
+    public static partial void NextPublished(ILogger logger, string set, string subject, string sha256, DateTimeOffset safeAt);
+
+    [LoggerMessage(601, LogLevel.Information, "Certificate set {Set}: switching to {Sha256}: {Message}")]
+    public static partial void SwitchSucceeded(ILogger logger, string set, string sha256, string message);
+
+    [LoggerMessage(602, LogLevel.Error, "Certificate set {Set}: switching to {Sha256} failed: {Message}")]
+    public static partial void SwitchFailed(ILogger logger, string set, string sha256, string message);
+
+    [LoggerMessage(603, LogLevel.Information, "Certificate set {Set}: certificate {Sha256} retired (caches drained or expired)")]
+    public static partial void Retired(ILogger logger, string set, string sha256);
+
+    [LoggerMessage(604, LogLevel.Warning, "Rotation state file {Path} cannot be read ({Message}); starting with an empty state")]
+    public static partial void StateUnreadable(ILogger logger, string path, string message);
+
+    [LoggerMessage(605, LogLevel.Error, "Rotation evaluation failed unexpectedly; retrying later")]
+    public static partial void EvaluationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(606, LogLevel.Warning, "Certificate set {Set}: {Note}")]
+    public static partial void Attention(ILogger logger, string set, string note);
+
+    [LoggerMessage(607, LogLevel.Error, "Rotation state file {Path} cannot be written: {Message}")]
+    public static partial void StateNotSaved(ILogger logger, string path, string message);
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace PoshServer.Rotation;
+
+internal static class RotationServiceCollectionExtensions
+{
+    /// <summary>Rotation of certificate sets: first-published times, safe-at, automatic switch, retirement.</summary>
+    public static IServiceCollection AddRotation(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<RotationOptions>().BindConfiguration(RotationOptions.Section).ValidateDataAnnotations();
+        services.TryAddSingleton<RotationStateStore>();
+        services.TryAddSingleton<RotationSwitcher>();
+        services.TryAddSingleton<RotationCoordinator>();
+        services.AddHostedService<RotationService>();
+        return services;
+    }
+}

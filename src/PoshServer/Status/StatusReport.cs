@@ -1,0 +1,28 @@
+using PoshServer.FailureReports;
+using PoshServer.Rotation;
+
+namespace PoshServer.Status;
+
+/// <summary>Everything the status API and page show: read-only, built per request from the current state.</summary>
+internal sealed record StatusReport
+{
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    /// <summary>The tenant snapshot's generation.</summary>
+    public required long Generation { get; init; }
+
+    public required DateTimeOffset SnapshotBuiltAt { get; init; }
+
+    /// <summary>Problems of the latest tenant reload (files held at their last good version).</summary>
+    public required IReadOnlyList<string> LoadErrors { get; init; }
+
+    public DateTimeOffset? ChecksCompletedAt { get; init; }
+
+    public required IReadOnlyList<StatusTenant> Tenants { get; init; }
+
+    public required IReadOnlyList<StatusSet> Sets { get; init; }
+
+    public required IReadOnlyList<RotationSetStatus> Rotation { get; init; }
+
+    public required IReadOnlyList<FailureReportSummary> FailureReports { get; init; }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json;
+using PoshServer.Cli;
+using PoshServer.Tenants;
+
+namespace PoshServer.TenantChecks;
+
+/// <summary><c>tenants check [domain] [--json]</c>: checks tenants' set-up as their peers see it; exit code 1 when any fails.</summary>
+internal static class TenantsCheckCommand
+{
+    public static Command Create()
+    {
+        var domain = new Argument<string?>("domain") { Description = "Check only this tenant (default: all enabled tenants).", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("check", "Check SRV records, the tenant's well-known document and the live XMPP certificate; give a verdict per known verifier.") { domain, json };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var loaded = await CliHost.LoadAsync(parseResult);
+            if (loaded is not { } value)
+            {
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            await using var app = value.App;
+            var snapshot = value.Result.Snapshot;
+            var output = parseResult.InvocationConfiguration.Output;
+            var only = parseResult.GetValue(domain);
+            var tenants = snapshot.Tenants.Values.Where(t => !t.Tenant.Disabled).OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).ToList();
+            if (only is not null)
+            {
+                tenants = [.. tenants.Where(t => string.Equals(t.Tenant.Domain, only.TrimEnd('.'), StringComparison.OrdinalIgnoreCase))];
+                if (tenants.Count == 0)
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"'{only}' is not an enabled tenant.");
+                    return ExitCodes.NotFound;
+                }
+            }
+
+            var checker = app.Services.GetRequiredService<TenantChecker>();
+            var results = new List<TenantCheckResult>();
+            foreach (var tenant in tenants)
+            {
+                results.Add(await checker.CheckAsync(tenant, cancellationToken));
+            }
+
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(results, TenantChecksJsonContext.Default.ListTenantCheckResult));
+            }
+            else
+            {
+                foreach (var result in results)
+                {
+                    await output.WriteLineAsync(Describe(result));
+                }
+            }
+
+            return results.Any(r => r.Overall == CheckVerdict.Fail) ? ExitCodes.InvalidTenants : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static string Describe(TenantCheckResult result)
+    {
+        var lines = new List<string> { $"{result.Domain}: {result.Overall}" };
+        lines.AddRange(result.Verdicts.Select(v => $"  {v.Verifier,-14} {v.Verdict,-13} {v.Reason}" + (v.Fix is null ? string.Empty : $"\n  {string.Empty,-14} fix: {v.Fix}")));
+        lines.AddRange(result.Findings.Select(f => $"    [{f.Service} {f.Area}] {f.Verdict}: {f.Message}"));
+        return string.Join('\n', lines);
+    }
+}
