@@ -1,12 +1,12 @@
 using PoshServer.Acme;
+using PoshServer.FailureReports;
 using PoshServer.Health;
 using PoshServer.Https;
+using PoshServer.Metrics;
 using PoshServer.Posh;
 using PoshServer.Rotation;
-using PoshServer.TenantChecks;
-using PoshServer.FailureReports;
-using PoshServer.Metrics;
 using PoshServer.Status;
+using PoshServer.TenantChecks;
 using PoshServer.Tenants;
 
 namespace PoshServer;

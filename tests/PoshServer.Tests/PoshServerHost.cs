@@ -42,6 +42,11 @@ internal sealed class PoshServerHost : IAsyncDisposable
             $"--Posh:HostNames:0={HosterName}",
             $"--Posh:PublicBaseUrl=https://{HosterName}",
             "--Logging:LogLevel:Default=Warning",
+            // Tests that need the admin listener or rotation state enable or place them explicitly.
+            "--Admin:Enabled=false",
+            // Background tenant checks would resolve tenant names on the machine's DNS: tests stay on loopback.
+            "--TenantChecks:Background=false",
+            $"--Rotation:StatePath={Path.Combine(Path.GetTempPath(), "posh-rotation-" + Guid.NewGuid().ToString("N"), "state.json")}",
             .. extraArgs,
         ];
         var builder = PoshServerApp.CreateBuilder(args);

@@ -56,6 +56,9 @@ internal sealed class WorldPoshServer : IAsyncDisposable
             $"--Posh:HostNames:0={hostName}",
             $"--Posh:PublicBaseUrl=https://{hostName}",
             "--Logging:LogLevel:Default=Warning",
+            // No admin listener, and no background tenant checks: they would resolve names outside the test world.
+            "--Admin:Enabled=false",
+            "--TenantChecks:Background=false",
         ];
 
         // The test project references PoshServer, so its apphost is built next to the tests.

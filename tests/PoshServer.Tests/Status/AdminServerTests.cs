@@ -21,7 +21,7 @@ public sealed class AdminServerTests : IAsyncLifetime
     {
         _world.WriteTenant("alpha.yaml", "domain: alpha.example\nexpires: 7200\n");
         _world.WriteTenant("beta.yaml", "domain: beta.example\nservices: [xmpp-client]\n");
-        _server = await PoshServerHost.StartAsync(_world.Path, null, "--Admin:Port=0", "--TenantChecks:Background=false", $"--Rotation:StatePath={_world.Combine("state/rotation.json")}");
+        _server = await PoshServerHost.StartAsync(_world.Path, null, "--Admin:Enabled=true", "--Admin:Port=0", "--TenantChecks:Background=false", $"--Rotation:StatePath={_world.Combine("state/rotation.json")}");
         _adminUrl = _server.Services.GetRequiredService<AdminServer>().Address!;
         _admin = new HttpClient { BaseAddress = _adminUrl, Timeout = TimeSpan.FromSeconds(30) };
 

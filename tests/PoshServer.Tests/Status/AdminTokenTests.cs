@@ -27,7 +27,7 @@ public sealed class AdminTokenTests
     public async Task Admin_WithToken_RequiresBearer()
     {
         using var world = new TenantWorld();
-        await using var server = await PoshServerHost.StartAsync(world.Path, null, "--Admin:Port=0", "--Admin:BearerToken=0123456789abcdef", "--TenantChecks:Background=false", $"--Rotation:StatePath={world.Combine("state.json")}");
+        await using var server = await PoshServerHost.StartAsync(world.Path, null, "--Admin:Enabled=true", "--Admin:Port=0", "--Admin:BearerToken=0123456789abcdef", "--TenantChecks:Background=false", $"--Rotation:StatePath={world.Combine("state.json")}");
         using var admin = new HttpClient { BaseAddress = server.Services.GetRequiredService<AdminServer>().Address };
 
         using var anonymous = await admin.GetAsync(new Uri("/metrics", UriKind.Relative));
