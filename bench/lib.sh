@@ -123,7 +123,7 @@ generate_tenants() {
 # Sets POSH_PID; the log goes to $WORK/NAME.log.
 start_posh() {
     local name="$1" port="$2" http_port="$3" tenants="$4"; shift 4
-    ( cd "$WORK" && exec taskset -c "$SERVER_CPU" env DOTNET_gcServer=0 DOTNET_TieredPGO=1 ${POSH_ENV:-} \
+    ( cd "$WORK" && exec taskset -c "$SERVER_CPU" env ${POSH_ENV:-} \
         "$WORK/server/PoshServer" \
         "--Tenants:Directory=$tenants" \
         "--Https:Address=127.0.0.1" "--Https:Port=$port" "--Https:HttpPort=$http_port" \
