@@ -11,6 +11,7 @@ MINUTES="${SOAK_MINUTES:-10}"; TENANTS="${SOAK_TENANTS:-10000}"
 PORT=21443; HTTP=21080
 DOC=/.well-known/posh/xmpp-server.json
 OUT="$RESULTS_DIR/soak-$(date -u +%Y%m%d-%H%M%S).md"
+DESCRIPTION=$(machine_description)
 publish_server
 mint_ca "$WORK/ca"
 mint_leaf "$WORK/ca" "$WORK/web" "$WORK/web.key" posh.hoster.bench.test "*.bench.test" localhost
@@ -75,7 +76,7 @@ max=$(awk '{print $2}' "$WORK/rss.log" | sort -g | tail -1)
     echo "# Soak: $MINUTES minutes of mixed load with reloads"
     echo
     echo '```'
-    machine_description
+    echo "$DESCRIPTION"
     echo "command: SOAK_MINUTES=$MINUTES SOAK_TENANTS=$TENANTS bench/soak.sh"
     echo "load: wrk keep-alive -c16, wrk Connection: close -c4, h2load -c4 -m8, all at once in 30 s slices (server cpu $SERVER_CPU, load cpu $CLIENT_CPU)"
     echo "churn: 10 tenant files rewritten per second, SIGHUP every 20 s, HTTPS certificate and key replaced every 60 s"
