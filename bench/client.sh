@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 need dotnet
 bench_init
 
-OUT="$RESULTS_DIR/client-$(date -u +%Y%m%d-%H%M%S)$([[ "$QUICK" == 1 ]] && echo -quick).md"
+OUT="$RESULTS_DIR/client-$(date -u +%Y%m%d-%H%M%S)$(quick_suffix).md"
 JOB=(); [[ "$QUICK" == 1 ]] && JOB=(--job dry)
 log "building the benchmarks (Release)"
 dotnet build "$BENCH_DIR/PoshServer.Benchmarks/PoshServer.Benchmarks.csproj" -c Release -v q --nologo >"$WORK/build.log" 2>&1 \

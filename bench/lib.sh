@@ -192,3 +192,6 @@ h2load_run() {
         printf "%.3f %.3f %.3f", v[int(NR*0.5)+1]/1000, v[int(NR*0.9)+1]/1000, v[int(NR*0.99) < NR ? int(NR*0.99)+1 : NR]/1000 }')
     printf '%.0f %s %s\n' "${rps:-0}" "$pct" "$([[ "${failed:-0}" == 0 ]] && echo - || echo errors)"
 }
+
+# "-quick" in result file names of quick runs.
+quick_suffix() { if [[ "$QUICK" == 1 ]]; then echo -quick; fi; }

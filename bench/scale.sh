@@ -13,7 +13,7 @@ bench_init
 if [[ "$QUICK" == 1 ]]; then COUNTS="${COUNTS:-100 1000}"; DURATION=2; REPEAT=1; else COUNTS="${COUNTS:-1000 10000 100000}"; DURATION="${DURATION:-10}"; REPEAT="${REPEAT:-3}"; fi
 PORT=19443; HTTP=19080
 DOC=/.well-known/posh/xmpp-server.json
-OUT="$RESULTS_DIR/scale-$(date -u +%Y%m%d-%H%M%S)$([[ "$QUICK" == 1 ]] && echo -quick).md"
+OUT="$RESULTS_DIR/scale-$(date -u +%Y%m%d-%H%M%S)$(quick_suffix).md"
 
 publish_server
 mint_ca "$WORK/ca"

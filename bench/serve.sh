@@ -12,7 +12,7 @@ if [[ "$QUICK" == 1 ]]; then DURATION=2; ROUNDS=1; WARMUP=1; else DURATION="${DU
 POSH_PORT=18443; POSH_HTTP=18080; NGINX_PORT=18444
 TENANT=t1.bench.test
 PATH_DOC=/.well-known/posh/xmpp-server.json
-OUT="$RESULTS_DIR/serve-$(date -u +%Y%m%d-%H%M%S)$([[ "$QUICK" == 1 ]] && echo -quick).md"
+OUT="$RESULTS_DIR/serve-$(date -u +%Y%m%d-%H%M%S)$(quick_suffix).md"
 
 publish_server
 mint_ca "$WORK/ca"

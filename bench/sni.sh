@@ -11,7 +11,7 @@ bench_init
 if [[ "$QUICK" == 1 ]]; then CERTS="${CERTS:-200}"; DURATION=2; ROUNDS=1; else CERTS="${CERTS:-10000}"; DURATION="${DURATION:-10}"; ROUNDS="${ROUNDS:-3}"; fi
 ONE_PORT=20443; MANY_PORT=20444
 DOC=/.well-known/posh/xmpp-server.json
-OUT="$RESULTS_DIR/sni-$(date -u +%Y%m%d-%H%M%S)$([[ "$QUICK" == 1 ]] && echo -quick).md"
+OUT="$RESULTS_DIR/sni-$(date -u +%Y%m%d-%H%M%S)$(quick_suffix).md"
 
 publish_server
 mint_ca "$WORK/ca"
