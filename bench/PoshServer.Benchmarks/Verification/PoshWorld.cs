@@ -38,7 +38,8 @@ internal sealed class PoshWorld : IAsyncDisposable
         var presented = X509CertificateLoader.LoadCertificate(xmpp.RawData);
         var server = await ScriptedHttpsServer.StartAsync(_ => web);
 
-        var fingerprints = $$"""{"fingerprints":[{"sha-256":"{{Convert.ToBase64String(SHA256.HashData(presented.RawData))}}"}],"expires":3600}""";
+        // Both digests, as PoshServer publishes them: the verifier matches by the strongest (sha-512).
+        var fingerprints = $$"""{"fingerprints":[{"sha-256":"{{Convert.ToBase64String(SHA256.HashData(presented.RawData))}}","sha-512":"{{Convert.ToBase64String(SHA512.HashData(presented.RawData))}}"}],"expires":3600}""";
         server.MapBody(Hoster, "/posh/tenant.bench.test/xmpp-server.json", fingerprints);
         server.MapBody(Tenant, "/.well-known/posh/xmpp-server.json", $$"""{"url":"https://{{Hoster}}/posh/tenant.bench.test/xmpp-server.json","expires":86400}""");
         server.MapBody(Direct, "/.well-known/posh/xmpp-server.json", fingerprints);
