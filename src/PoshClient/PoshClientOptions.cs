@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace PoshClient;
@@ -60,4 +61,19 @@ public sealed class PoshClientOptions
     /// </summary>
     /// <value>Default null (system trust store).</value>
     public X509ChainPolicy? WebChainPolicy { get; set; }
+
+    /// <summary>
+    /// DNS servers for SRV and address lookups, and for resolving the web servers that serve POSH documents. Empty
+    /// uses the nameservers of /etc/resolv.conf for XMPP lookups and the system resolver for HTTPS. Set it to run a
+    /// private test world on one DNS server.
+    /// </summary>
+    /// <value>Default empty.</value>
+    public IList<IPEndPoint> DnsServers { get; } = [];
+
+    /// <summary>
+    /// Chain policy for XMPP servers' certificates under the PKIX prooftype (RFC 6120 §13.7.2). Null uses the system
+    /// trust store. POSH (RFC 7711) is tried when the chain or the name check fails.
+    /// </summary>
+    /// <value>Default null (system trust store).</value>
+    public X509ChainPolicy? XmppChainPolicy { get; set; }
 }

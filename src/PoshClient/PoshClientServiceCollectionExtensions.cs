@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PoshClient;
+using PoshClient.Dns;
 using PoshClient.Verification;
+using PoshClient.Xmpp;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,9 +12,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PoshClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PoshVerifier"/> (singleton), its named <see cref="HttpClient"/>
-    /// (<see cref="PoshVerifier.HttpClientName"/>, built by <see cref="PoshVerifier.CreateHttpHandler"/>),
-    /// <see cref="TimeProvider.System"/> unless one is registered, and <see cref="PoshClientOptions"/> validated at start-up.
+    /// Registers <see cref="PoshVerifier"/>, <see cref="PoshCertificateValidator"/> (for a TLS callback of your own),
+    /// <see cref="XmppConnector"/> (SRV, STARTTLS or direct TLS, PKIX then POSH) and <see cref="DnsResolver"/>, all singletons;
+    /// the verifier's named <see cref="HttpClient"/> (<see cref="PoshVerifier.HttpClientName"/>, built by
+    /// <see cref="PoshVerifier.CreateHttpHandler"/>, resolving through <see cref="PoshClientOptions.DnsServers"/> when set);
+    /// <see cref="TimeProvider.System"/> unless one is registered; and <see cref="PoshClientOptions"/> validated at start-up.
     /// </summary>
     public static IServiceCollection AddPoshClient(this IServiceCollection services, Action<PoshClientOptions>? configure = null)
     {
@@ -26,14 +30,44 @@ public static class PoshClientServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PoshClientOptions>, PoshClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider =>
+        {
+            var dns = new DnsResolverOptions();
+            foreach (var server in provider.GetRequiredService<IOptions<PoshClientOptions>>().Value.DnsServers)
+            {
+                dns.Servers.Add(server);
+            }
+
+            return new DnsResolver(dns, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<DnsResolver>>());
+        });
         services.AddHttpClient(PoshVerifier.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => PoshVerifier.CreateHttpHandler(provider.GetRequiredService<IOptions<PoshClientOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var options = provider.GetRequiredService<IOptions<PoshClientOptions>>().Value;
+                var handler = PoshVerifier.CreateHttpHandler(options);
+                if (options.DnsServers.Count > 0)
+                {
+                    // The whole lookup (web servers included) then resolves on the configured servers.
+                    handler.ConnectCallback = provider.GetRequiredService<DnsResolver>().CreateHttpConnectCallback();
+                }
+
+                return handler;
+            })
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton(provider => new PoshVerifier(
             provider.GetRequiredService<IHttpClientFactory>(),
             provider.GetRequiredService<IOptions<PoshClientOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<PoshVerifier>>()));
+        services.TryAddSingleton(provider => new PoshCertificateValidator(
+            provider.GetRequiredService<PoshVerifier>(),
+            new PoshCertificateValidatorOptions { ChainPolicy = provider.GetRequiredService<IOptions<PoshClientOptions>>().Value.XmppChainPolicy },
+            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new XmppConnector(
+            provider.GetRequiredService<DnsResolver>(),
+            provider.GetRequiredService<PoshCertificateValidator>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<XmppConnector>>()));
         return services;
     }
 }

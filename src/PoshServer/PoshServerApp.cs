@@ -1,3 +1,4 @@
+using PoshServer.Acme;
 using PoshServer.Health;
 using PoshServer.Https;
 using PoshServer.Posh;
@@ -25,6 +26,15 @@ internal static class PoshServerApp
         builder.Services.AddSingleton<PoshHostNames>();
         builder.Services.AddSingleton<TenantSetupGuide>();
         builder.Services.AddPoshHealthChecks();
+
+        // ACME names: the configured ones plus tenants that opted in (never whatever SNI a client sends).
+        builder.Services.AddAcme(builder.Configuration, services =>
+        {
+            var tenants = services.GetRequiredService<TenantStore>();
+            return new AcmeTenantNames(
+                () => tenants.Current.Tenants.Values.Select(entry => entry.Tenant).Where(tenant => tenant.Acme && !tenant.Disabled).Select(tenant => tenant.Domain),
+                tenants.GetReloadToken);
+        });
         return builder;
     }
 
@@ -32,7 +42,9 @@ internal static class PoshServerApp
     {
         var app = builder.Build();
 
-        // Plain HTTP only answers ACME challenges; everything else goes to HTTPS (POSH is HTTPS only, RFC 7711 §3).
+        // Plain HTTP only answers ACME challenges (RFC 8555 §8.3, before any redirect); everything else goes to HTTPS
+        // (POSH is HTTPS only, RFC 7711 §3).
+        app.MapAcmeChallenges();
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/.well-known/acme-challenge", StringComparison.Ordinal), https => https.UseHttpsRedirection());
 
         app.MapPosh();

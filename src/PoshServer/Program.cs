@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PoshServer.Acme;
 using PoshServer.Cli;
 
 // PoshServer serves POSH documents (RFC 7711, RFC 7712) for many XMPP tenant domains.
@@ -9,6 +10,10 @@ root.Subcommands.Add(serve);
 root.Subcommands.Add(TenantsCommand.Create());
 root.Subcommands.Add(ReferenceCommand.Create());
 root.Subcommands.Add(FingerprintCommand.Create());
+root.Subcommands.Add(CheckCommand.Create());
+var certificates = new Command("certificates", "HTTPS certificates PoshServer obtains via ACME.");
+certificates.Subcommands.Add(AcmeCertificatesCommand.CreateListCommand());
+root.Subcommands.Add(certificates);
 
 // Without a command, serve: `PoshServer --Tenants:Directory=/etc/posh/tenants` works like `PoshServer serve ...`.
 root.TreatUnmatchedTokensAsErrors = false;

@@ -24,6 +24,25 @@ public sealed class PoshClientServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void AddPoshClient_WithDnsServers_ResolvesConnectorValidatorAndResolver()
+    {
+        // Arrange
+        var services = new ServiceCollection().AddLogging().AddPoshClient(options => options.DnsServers.Add(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 5353)));
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        // Act
+        var connector = provider.GetRequiredService<PoshClient.Xmpp.XmppConnector>();
+        var validator = provider.GetRequiredService<PoshClient.Xmpp.PoshCertificateValidator>();
+        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(PoshVerifier.HttpClientName);
+
+        // Assert
+        Assert.Same(connector, provider.GetRequiredService<PoshClient.Xmpp.XmppConnector>());
+        Assert.Same(validator, provider.GetRequiredService<PoshClient.Xmpp.PoshCertificateValidator>());
+        Assert.NotNull(provider.GetRequiredService<PoshClient.Dns.DnsResolver>());
+        Assert.NotNull(client);
+    }
+
+    [Fact]
     public void AddPoshClient_RegisteredTimeProvider_Kept()
     {
         // Arrange

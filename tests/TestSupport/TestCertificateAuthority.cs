@@ -18,6 +18,21 @@ internal sealed class TestCertificateAuthority : IDisposable
         Certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddYears(5));
     }
 
+    /// <summary>An intermediate CA signed by <paramref name="parent"/>: leaves it issues need it sent in the chain.</summary>
+    public TestCertificateAuthority(TestCertificateAuthority parent, string name)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName("CN=" + name), _key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(parent.Certificate, true, false));
+        var serial = RandomNumberGenerator.GetBytes(12);
+        serial[0] &= 0x7F;
+        Certificate = request.Create(parent.Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(parent._key), DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddYears(4), serial);
+    }
+
     public X509Certificate2 Certificate { get; }
 
     /// <summary>Issues a leaf for <paramref name="dnsNames"/> (IP literals become IP SANs), with its private key.</summary>

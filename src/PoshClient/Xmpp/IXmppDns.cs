@@ -1,0 +1,11 @@
+using PoshClient.Dns;
+
+namespace PoshClient.Xmpp;
+
+/// <summary>The DNS lookups the connector needs: the network boundary that unit tests replace.</summary>
+internal interface IXmppDns
+{
+    Task<DnsSrvResult> ResolveSrvAsync(string name, CancellationToken cancellationToken);
+
+    Task<DnsAddressResult> ResolveAddressesAsync(string hostName, CancellationToken cancellationToken);
+}

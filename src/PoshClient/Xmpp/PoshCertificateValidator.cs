@@ -1,0 +1,318 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using PoshClient.Documents;
+using PoshClient.Pkix;
+using PoshClient.Verification;
+
+namespace PoshClient.Xmpp;
+
+/// <summary>
+/// Certificate validation for XMPP that other libraries can call from their own TLS code: the PKIX prooftype
+/// first (chain + DNS-ID/SRV-ID/XmppAddr, RFC 6120 §13.7.2, RFC 9525 §6), and only when the chain or the name
+/// fails, POSH (RFC 7711 §3.3, RFC 7712 §5.2). An expired or revoked certificate, or a missing one, is never
+/// rescued.
+/// </summary>
+/// <remarks>
+/// <para>
+/// .NET's <see cref="RemoteCertificateValidationCallback"/> is synchronous, while POSH needs an HTTPS retrieval.
+/// RFC 7711 §5 asks initiating clients to fetch POSH material before connecting, in parallel with DNS resolution.
+/// So the intended use is: call <see cref="Prefetch"/> when the connection attempt starts; in the TLS callback
+/// either accept provisionally, keep the certificate and await <see cref="ValidateAsync"/> after the handshake
+/// and before sending anything (what <see cref="XmppConnector"/> does), or use <see cref="CreateCallback"/>,
+/// which blocks only on the lookup <see cref="Prefetch"/> already started.
+/// </para>
+/// <para>The domain is always the reference identity: never the SRV target or the hoster's name (RFC 7711 §4).</para>
+/// </remarks>
+public sealed class PoshCertificateValidator
+{
+    private readonly IPoshCheck _posh;
+    private readonly PkixValidator _pkix;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _poshTimeout;
+    private readonly TimeSpan _callbackWait;
+    private readonly ConcurrentDictionary<(string Domain, PoshService Service), bool> _prefetched = new();
+
+    /// <summary>Creates a validator that uses <paramref name="verifier"/> for POSH.</summary>
+    /// <param name="verifier">Retrieves and matches POSH material.</param>
+    /// <param name="options">Trust store and time limits; null for the defaults.</param>
+    /// <param name="timeProvider">Clock for certificate validity and timeouts; null for the system clock.</param>
+    public PoshCertificateValidator(PoshVerifier verifier, PoshCertificateValidatorOptions? options = null, TimeProvider? timeProvider = null)
+        : this(new PoshVerifierCheck(verifier ?? throw new ArgumentNullException(nameof(verifier))), options, timeProvider)
+    {
+    }
+
+    internal PoshCertificateValidator(IPoshCheck posh, PoshCertificateValidatorOptions? options, TimeProvider? timeProvider)
+    {
+        options ??= new PoshCertificateValidatorOptions();
+        _posh = posh;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _pkix = new PkixValidator(options.ChainPolicy, _timeProvider);
+        _poshTimeout = Clamp(options.PoshTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), nameof(options.PoshTimeout));
+        _callbackWait = Clamp(options.CallbackPoshWait, TimeSpan.Zero, TimeSpan.FromSeconds(30), nameof(options.CallbackPoshWait));
+    }
+
+    /// <summary>
+    /// Starts retrieving the POSH material of (<paramref name="domain"/>, <paramref name="service"/>) in the background,
+    /// so that it is ready when the certificate arrives (RFC 7711 §5). Cheap to call repeatedly.
+    /// </summary>
+    public void Prefetch(string domain, PoshService service)
+    {
+        var normalized = DomainNames.Normalize(domain, nameof(domain));
+        _prefetched[(normalized, service)] = true;
+        _posh.Prefetch(normalized, service);
+    }
+
+    /// <summary>
+    /// Decides whether <paramref name="certificate"/>, presented by the server of <paramref name="domain"/>, is
+    /// acceptable: PKIX first, then POSH on a chain or name failure. Call it with the arguments of the TLS
+    /// callback; <paramref name="sslPolicyErrors"/> is only consulted for a missing certificate, because the
+    /// platform's chain and name verdicts are replaced by this validator's own.
+    /// </summary>
+    /// <param name="domain">The XMPP domain (the stream <c>to</c>), not the SRV target.</param>
+    /// <param name="service">xmpp-client for c2s, xmpp-server for s2s.</param>
+    /// <param name="certificate">The presented end-entity certificate.</param>
+    /// <param name="chain">The chain from the callback; its extra certificates help path building.</param>
+    /// <param name="sslPolicyErrors">The platform's verdict.</param>
+    /// <param name="cancellationToken">Cancels the POSH retrieval.</param>
+    public Task<CertificateValidationResult> ValidateAsync(
+        string domain,
+        PoshService service,
+        X509Certificate? certificate,
+        X509Chain? chain,
+        SslPolicyErrors sslPolicyErrors,
+        CancellationToken cancellationToken = default)
+    {
+        var normalized = DomainNames.Normalize(domain, nameof(domain));
+        if (certificate is null || sslPolicyErrors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return Task.FromResult(NoCertificate(normalized, service));
+        }
+
+        return ValidateCoreAsync(normalized, service, AsCertificate2(certificate), Intermediates(chain), cancellationToken);
+    }
+
+    /// <summary>
+    /// Inbound s2s (XEP-0178, RFC 6120 §13.7.2.1): verifies the TLS client certificate of a peer server for the
+    /// <c>from</c> domain of its stream header, with the xmpp-server service. A receiving server cannot prefetch
+    /// (RFC 7711 §5), so this may retrieve POSH material; finish it before treating the peer as authenticated.
+    /// </summary>
+    /// <param name="fromDomain">The stream's <c>from</c> domain.</param>
+    /// <param name="certificate">The peer's certificate (null when it presented none).</param>
+    /// <param name="chain">The chain from the server-side TLS callback, if any.</param>
+    /// <param name="cancellationToken">Cancels the POSH retrieval.</param>
+    public Task<CertificateValidationResult> VerifyInboundAsync(
+        string fromDomain,
+        X509Certificate? certificate,
+        X509Chain? chain,
+        CancellationToken cancellationToken = default)
+    {
+        var normalized = DomainNames.Normalize(fromDomain, nameof(fromDomain));
+        return certificate is null
+            ? Task.FromResult(NoCertificate(normalized, PoshService.XmppServer))
+            : ValidateCoreAsync(normalized, PoshService.XmppServer, AsCertificate2(certificate), Intermediates(chain), cancellationToken);
+    }
+
+    /// <summary>
+    /// A synchronous callback for <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/>.
+    /// It accepts by PKIX immediately; otherwise it consults POSH only if <see cref="Prefetch"/> was called for the
+    /// pair, waiting at most <see cref="PoshCertificateValidatorOptions.CallbackPoshWait"/> for that lookup.
+    /// </summary>
+    /// <param name="domain">The XMPP domain.</param>
+    /// <param name="service">The POSH service.</param>
+    /// <param name="onDecision">Receives each decision, e.g. to log why a certificate was rejected.</param>
+    public RemoteCertificateValidationCallback CreateCallback(string domain, PoshService service, Action<CertificateValidationResult>? onDecision = null)
+    {
+        var normalized = DomainNames.Normalize(domain, nameof(domain));
+        return (_, certificate, chain, errors) =>
+        {
+            var result = ValidateSynchronously(normalized, service, certificate, chain, errors);
+            onDecision?.Invoke(result);
+            return result.IsAccepted;
+        };
+    }
+
+    internal async Task<CertificateValidationResult> ValidateCoreAsync(
+        string domain,
+        PoshService service,
+        X509Certificate2 leaf,
+        IReadOnlyList<X509Certificate2> intermediates,
+        CancellationToken cancellationToken)
+    {
+        var pkix = _pkix.Validate(domain, service, leaf, intermediates);
+        if (pkix.IsValid || !pkix.IsRescuableByPosh)
+        {
+            return Decide(domain, service, leaf, pkix, posh: null);
+        }
+
+        using var timeout = new CancellationTokenSource(_poshTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        PoshVerificationResult posh;
+        try
+        {
+            posh = await _posh.VerifyAsync(domain, service, leaf, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            posh = TimedOut(domain, service, leaf, _poshTimeout);
+        }
+
+        return Decide(domain, service, leaf, pkix, posh);
+    }
+
+    private CertificateValidationResult ValidateSynchronously(string domain, PoshService service, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return NoCertificate(domain, service);
+        }
+
+        var leaf = AsCertificate2(certificate);
+        var intermediates = Intermediates(chain);
+        var pkix = _pkix.Validate(domain, service, leaf, intermediates);
+        if (pkix.IsValid || !pkix.IsRescuableByPosh)
+        {
+            return Decide(domain, service, leaf, pkix, posh: null);
+        }
+
+        if (!_prefetched.ContainsKey((domain, service)))
+        {
+            var notPrefetched = new PoshVerificationResult
+            {
+                Outcome = PoshVerificationOutcome.NoPoshMaterial,
+                Reason = $"not consulted: call Prefetch(\"{domain}\", {service}) before the TLS handshake so the synchronous callback has material",
+                Domain = domain,
+                Service = service,
+                Certificate = leaf,
+            };
+            return Decide(domain, service, leaf, pkix, notPrefetched);
+        }
+
+        // The TLS callback cannot await; block on the lookup Prefetch already started, bounded by CallbackPoshWait.
+        using var timeout = new CancellationTokenSource(_poshTimeout, _timeProvider);
+        var task = _posh.VerifyAsync(domain, service, leaf, timeout.Token);
+        PoshVerificationResult posh;
+        try
+        {
+#pragma warning disable MA0045, VSTHRD002 // Deliberate: the platform callback is synchronous; the wait is bounded.
+            if (task.Wait(_callbackWait))
+            {
+                posh = task.Result;
+            }
+            else
+            {
+                // Stop the lookup's wait for us; the verifier keeps (or caches) whatever it fetches for the next attempt.
+                timeout.Cancel();
+                posh = TimedOut(domain, service, leaf, _callbackWait);
+            }
+#pragma warning restore MA0045, VSTHRD002
+        }
+        catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
+        {
+            posh = TimedOut(domain, service, leaf, _poshTimeout);
+        }
+
+        return Decide(domain, service, leaf, pkix, posh);
+    }
+
+    private static CertificateValidationResult Decide(string domain, PoshService service, X509Certificate2 leaf, PkixValidationResult pkix, PoshVerificationResult? posh)
+    {
+        var summary = CertificateSummary.Create(leaf);
+        if (pkix.IsValid)
+        {
+            return new CertificateValidationResult
+            {
+                ProofType = CertificateProofType.Pkix,
+                Domain = domain,
+                Service = service,
+                Certificate = summary,
+                Pkix = pkix,
+                Reason = $"certificate for {domain} accepted by PKIX: {pkix.Reason}",
+            };
+        }
+
+        if (posh is null)
+        {
+            return new CertificateValidationResult
+            {
+                ProofType = CertificateProofType.None,
+                Domain = domain,
+                Service = service,
+                Certificate = summary,
+                Pkix = pkix,
+                Reason = $"certificate for {domain} rejected: PKIX: {pkix.Reason} (POSH cannot rescue an expired or revoked certificate)",
+            };
+        }
+
+        var accepted = posh.Outcome == PoshVerificationOutcome.VerifiedByPosh;
+        return new CertificateValidationResult
+        {
+            ProofType = accepted ? CertificateProofType.Posh : CertificateProofType.None,
+            Domain = domain,
+            Service = service,
+            Certificate = summary,
+            Pkix = pkix,
+            Posh = posh,
+            Reason = accepted
+                ? $"certificate for {domain} accepted by POSH ({posh.Reason}); PKIX alone would have failed: {pkix.Reason}"
+                : $"certificate for {domain} rejected: PKIX: {pkix.Reason}; POSH: {Describe(posh.Outcome)} ({posh.Reason})",
+        };
+    }
+
+    private static string Describe(PoshVerificationOutcome outcome) => outcome switch
+    {
+        PoshVerificationOutcome.NoPoshMaterial => "no material",
+        PoshVerificationOutcome.InvalidMaterial => "invalid material",
+        PoshVerificationOutcome.Mismatch => "fingerprint mismatch",
+        PoshVerificationOutcome.CertificateNotValidNow => "certificate not valid now",
+        _ => outcome.ToString(),
+    };
+
+    private static CertificateValidationResult NoCertificate(string domain, PoshService service) => new()
+    {
+        ProofType = CertificateProofType.None,
+        Domain = domain,
+        Service = service,
+        Reason = $"certificate for {domain} rejected: the peer presented no certificate",
+    };
+
+    private static PoshVerificationResult TimedOut(string domain, PoshService service, X509Certificate2 leaf, TimeSpan after) => new()
+    {
+        Outcome = PoshVerificationOutcome.NoPoshMaterial,
+        Reason = string.Create(CultureInfo.InvariantCulture, $"no result within {after.TotalSeconds:0.###} s"),
+        Domain = domain,
+        Service = service,
+        Certificate = leaf,
+    };
+
+    private static X509Certificate2 AsCertificate2(X509Certificate certificate) =>
+        certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+
+    /// <summary>The certificates the peer sent beyond the leaf (in the policy's extra store) and any the platform found.</summary>
+    internal static IReadOnlyList<X509Certificate2> Intermediates(X509Chain? chain)
+    {
+        if (chain is null)
+        {
+            return [];
+        }
+
+        var result = new List<X509Certificate2>();
+        foreach (var certificate in chain.ChainPolicy.ExtraStore)
+        {
+            result.Add(certificate);
+        }
+
+        for (var i = 1; i < chain.ChainElements.Count; i++)
+        {
+            result.Add(chain.ChainElements[i].Certificate);
+        }
+
+        return result;
+    }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max, string name) =>
+        value >= min && value <= max
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}."));
+}

@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PoshClient.Dns;
+using PoshClient.Documents;
+using PoshClient.Pkix;
+
+namespace PoshClient.Xmpp;
+
+/// <summary>
+/// Opens an authenticated XMPP stream to a domain: SRV resolution for STARTTLS and XEP-0368 direct TLS (RFC 6120
+/// §3.2, RFC 2782), TCP with per-address fallback, STARTTLS or direct TLS with SNI = the domain, and a certificate
+/// accepted by PKIX or, when the chain or name fails, by POSH (RFC 7711, RFC 7712). Failures come back as a
+/// result with a reason and a full report; only cancellation throws.
+/// </summary>
+public sealed class XmppConnector
+{
+    private readonly XmppEndpointPlanner _planner;
+    private readonly IXmppDns _dns;
+    private readonly PoshCertificateValidator _validator;
+    private readonly XmppTlsNegotiator _negotiator;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a connector.</summary>
+    /// <param name="dnsResolver">Resolves SRV, A and AAAA records.</param>
+    /// <param name="certificateValidator">Decides on certificates (PKIX, then POSH) and prefetches POSH material.</param>
+    /// <param name="timeProvider">Clock for timeouts and step timings; null for the system clock.</param>
+    /// <param name="logger">Logger; null for none.</param>
+    public XmppConnector(DnsResolver dnsResolver, PoshCertificateValidator certificateValidator, TimeProvider? timeProvider = null, ILogger<XmppConnector>? logger = null)
+        : this(new DnsResolverLookup(dnsResolver ?? throw new ArgumentNullException(nameof(dnsResolver))), certificateValidator, timeProvider, logger, random: null)
+    {
+    }
+
+    internal XmppConnector(IXmppDns dns, PoshCertificateValidator certificateValidator, TimeProvider? timeProvider, ILogger? logger, Random? random)
+    {
+        ArgumentNullException.ThrowIfNull(certificateValidator);
+        _dns = dns;
+        _validator = certificateValidator;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _planner = new XmppEndpointPlanner(dns, random);
+        _negotiator = new XmppTlsNegotiator(certificateValidator, _timeProvider);
+    }
+
+    /// <summary>
+    /// Connects to <paramref name="domain"/> for <paramref name="service"/> and returns the authenticated stream,
+    /// ready for SASL, with a report of every step; or, on failure, a result whose reason says what failed where.
+    /// </summary>
+    /// <param name="domain">The XMPP domain: the JID domainpart (c2s) or the peer domain (s2s). It is the reference identity.</param>
+    /// <param name="service">xmpp-client (c2s) or xmpp-server (s2s).</param>
+    /// <param name="options">Host override, s2s <c>from</c>, transport preference, timeouts; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the whole attempt (then <see cref="OperationCanceledException"/> is thrown).</param>
+    public async Task<XmppConnectResult> ConnectAsync(string domain, PoshService service, XmppConnectOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var normalized = DomainNames.Normalize(domain, nameof(domain));
+        options ??= new XmppConnectOptions();
+        Validate(options);
+        var from = options.From is null ? null : DomainNames.Normalize(options.From, nameof(options) + ".From");
+        var steps = new ConnectStepRecorder(_timeProvider);
+        _logger.ConnectStarting(normalized, service.ToName());
+
+        // RFC 7711 §5: POSH retrieval runs in parallel with SRV and address resolution, so the material is
+        // (usually) ready when the certificate arrives.
+        _validator.Prefetch(normalized, service);
+
+        var plan = await _planner.PlanAsync(normalized, service, options, steps, cancellationToken).ConfigureAwait(false);
+        if (plan.Endpoints.Count == 0)
+        {
+            var status = plan.ServiceNotOffered ? XmppConnectStatus.ServiceNotOffered : XmppConnectStatus.ResolutionFailed;
+            return Fail(normalized, service, status, plan.Error ?? "no endpoints", steps, [], last: null);
+        }
+
+        var attempts = new List<XmppConnectAttempt>();
+        XmppNegotiationOutcome? lastTls = null;
+        (XmppEndpoint, IPEndPoint)? lastTlsAt = null;
+        foreach (var endpoint in plan.Endpoints)
+        {
+            var addresses = await ResolveAsync(endpoint, steps, cancellationToken).ConfigureAwait(false);
+            if (addresses.Error is not null)
+            {
+                attempts.Add(new XmppConnectAttempt { Endpoint = endpoint, Error = addresses.Error, Status = XmppConnectStatus.ResolutionFailed });
+                _logger.AttemptFailed(endpoint.ToString(), null, addresses.Error);
+                continue;
+            }
+
+            // RFC 6120 §3.2.1 step 7: on failure, the next address of this target, then the next target.
+            foreach (var address in addresses.Addresses)
+            {
+                var remote = new IPEndPoint(address, endpoint.Port);
+                var (socket, connectError) = await ConnectTcpAsync(remote, options.ConnectTimeout, steps, cancellationToken).ConfigureAwait(false);
+                if (socket is null)
+                {
+                    attempts.Add(new XmppConnectAttempt { Endpoint = endpoint, Address = remote, Error = connectError, Status = XmppConnectStatus.ConnectFailed });
+                    _logger.AttemptFailed(endpoint.ToString(), remote.ToString(), connectError);
+                    continue;
+                }
+
+                var outcome = await _negotiator.NegotiateAsync(socket, endpoint, normalized, service, from, steps, options.NegotiationTimeout, cancellationToken).ConfigureAwait(false);
+                if (outcome.Connection is not null)
+                {
+                    attempts.Add(new XmppConnectAttempt { Endpoint = endpoint, Address = remote, Status = XmppConnectStatus.Connected });
+                    var proofType = outcome.Certificate?.ProofType ?? CertificateProofType.None;
+                    _logger.Connected(normalized, endpoint.ToString(), remote.ToString(), proofType);
+                    return new XmppConnectResult
+                    {
+                        Status = XmppConnectStatus.Connected,
+                        Reason = $"connected to {normalized} at {remote} ({endpoint}); {outcome.Certificate?.Reason}",
+                        Connection = outcome.Connection,
+                        Report = Report(normalized, service, steps, attempts, outcome, endpoint, remote),
+                    };
+                }
+
+                attempts.Add(new XmppConnectAttempt { Endpoint = endpoint, Address = remote, Error = outcome.Error, Status = outcome.Status });
+                _logger.AttemptFailed(endpoint.ToString(), remote.ToString(), outcome.Error);
+                if (outcome.Certificate is { IsAccepted: false } rejected)
+                {
+                    _logger.CertificateRejected(normalized, rejected.Certificate?.Sha256Hex, rejected.Reason);
+                }
+
+                if (outcome.TlsProtocol is not null || outcome.Certificate is not null)
+                {
+                    lastTls = outcome;
+                    lastTlsAt = (endpoint, remote);
+                }
+            }
+        }
+
+        // RFC 6120 §3.2.1 step 8: SRV records were found but none worked: no fallback to A/AAAA of the domain.
+        var final = attempts.Max(a => Rank(a.Status));
+        var finalStatus = attempts.First(a => Rank(a.Status) == final).Status;
+        return Fail(normalized, service, finalStatus, Summarize(finalStatus, attempts), steps, attempts, lastTls, lastTlsAt);
+    }
+
+    private async Task<(IReadOnlyList<IPAddress> Addresses, string? Error)> ResolveAsync(XmppEndpoint endpoint, ConnectStepRecorder steps, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(endpoint.Host, out var literal))
+        {
+            return ([literal], null);
+        }
+
+        var started = steps.Start();
+        var result = await _dns.ResolveAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+        var ok = result.Status == DnsResponseStatus.Success && result.Addresses.Count > 0;
+        var detail = ok ? string.Join(", ", result.Addresses) : result.Status + (string.IsNullOrEmpty(result.Detail) ? string.Empty : " (" + result.Detail + ")");
+        steps.Add("dns", $"A/AAAA {endpoint.Host}: {detail}", started, ok);
+        return ok ? (result.Addresses, null) : ([], $"{endpoint.Host}: no address ({detail})");
+    }
+
+    private async Task<(Socket? Socket, string? Error)> ConnectTcpAsync(IPEndPoint remote, TimeSpan timeout, ConnectStepRecorder steps, CancellationToken cancellationToken)
+    {
+        var started = steps.Start();
+        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        string error;
+        try
+        {
+            await socket.ConnectAsync(remote, linked.Token).ConfigureAwait(false);
+            steps.Add("tcp", $"connected to {remote}", started, succeeded: true);
+            return (socket, null);
+        }
+        catch (SocketException ex)
+        {
+            error = ex.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.TimedOut => "connection timed out",
+                SocketError.HostUnreachable or SocketError.NetworkUnreachable => "unreachable",
+                _ => ex.Message,
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"no answer within {timeout.TotalSeconds:0.###} s");
+        }
+        finally
+        {
+            if (!socket.Connected)
+            {
+                socket.Dispose();
+            }
+        }
+
+        steps.Add("tcp", $"{remote}: {error}", started, succeeded: false);
+        return (null, error);
+    }
+
+    private static int Rank(XmppConnectStatus status) => status switch
+    {
+        XmppConnectStatus.CertificateRejected => 4,
+        XmppConnectStatus.NegotiationFailed => 3,
+        XmppConnectStatus.ConnectFailed => 2,
+        _ => 1,
+    };
+
+    private static string Summarize(XmppConnectStatus status, List<XmppConnectAttempt> attempts)
+    {
+        string Where(XmppConnectAttempt a) => a.Address?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"{a.Endpoint.Host}:{a.Endpoint.Port}");
+        var all = string.Join("; ", attempts.Select(a => $"{Where(a)} {a.Error}"));
+        if (status == XmppConnectStatus.CertificateRejected)
+        {
+            var rejected = attempts.Last(a => a.Status == XmppConnectStatus.CertificateRejected);
+            return attempts.Count == 1 ? rejected.Error ?? "certificate rejected" : $"{rejected.Error} (endpoints tried: {all})";
+        }
+
+        return status switch
+        {
+            XmppConnectStatus.NegotiationFailed => "no endpoint completed the stream and TLS negotiation: " + all,
+            XmppConnectStatus.ConnectFailed => "no endpoint accepted a connection: " + all,
+            _ => "no endpoint address could be resolved: " + all,
+        };
+    }
+
+    private XmppConnectResult Fail(
+        string domain,
+        PoshService service,
+        XmppConnectStatus status,
+        string reason,
+        ConnectStepRecorder steps,
+        List<XmppConnectAttempt> attempts,
+        XmppNegotiationOutcome? last,
+        (XmppEndpoint Endpoint, IPEndPoint Address)? lastAt = null)
+    {
+        _logger.ConnectFailed(domain, reason);
+        return new XmppConnectResult
+        {
+            Status = status,
+            Reason = reason,
+            Report = Report(domain, service, steps, attempts, last, lastAt?.Endpoint, lastAt?.Address),
+        };
+    }
+
+    private static XmppConnectReport Report(
+        string domain,
+        PoshService service,
+        ConnectStepRecorder steps,
+        List<XmppConnectAttempt> attempts,
+        XmppNegotiationOutcome? outcome,
+        XmppEndpoint? endpoint,
+        IPEndPoint? address) => new()
+        {
+            Domain = domain,
+            Service = service,
+            ProofType = outcome?.Connection is null ? CertificateProofType.None : outcome.Certificate?.ProofType ?? CertificateProofType.None,
+            Endpoint = endpoint,
+            RemoteAddress = address,
+            TlsProtocol = outcome?.TlsProtocol,
+            ApplicationProtocol = outcome?.ApplicationProtocol,
+            Certificate = outcome?.Certificate,
+            Attempts = [.. attempts],
+            Steps = steps.Steps,
+        };
+
+    private static void Validate(XmppConnectOptions options)
+    {
+        if (options.Port is < 1 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 1 and 65535.");
+        }
+
+        if (options.Host is null && (options.Port is not null || options.DirectTls))
+        {
+            throw new ArgumentException("Port and DirectTls apply only together with Host.", nameof(options));
+        }
+
+        if (options.DirectTls && options.Port is null)
+        {
+            throw new ArgumentException("Direct TLS has no default port (XEP-0368): set Port together with Host.", nameof(options));
+        }
+
+        if (options.ConnectTimeout < TimeSpan.FromMilliseconds(100) || options.ConnectTimeout > TimeSpan.FromMinutes(2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ConnectTimeout, "ConnectTimeout must be between 100 ms and 2 min.");
+        }
+
+        if (options.NegotiationTimeout < TimeSpan.FromSeconds(1) || options.NegotiationTimeout > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.NegotiationTimeout, "NegotiationTimeout must be between 1 s and 5 min.");
+        }
+    }
+}

@@ -1,0 +1,363 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace PoshServer.Acme;
+
+/// <summary>
+/// The ACME transport (RFC 8555 §6): directory discovery, a nonce pool fed by every response, signed POSTs with
+/// <c>badNonce</c> retries, problem documents, and the one account all names share.
+/// </summary>
+internal sealed class AcmeClient : IDisposable
+{
+    private const int MaxPooledNonces = 32;
+    private static readonly MediaTypeHeaderValue s_joseJson = new("application/jose+json");
+    private readonly HttpClient _http;
+    private readonly AcmeOptions _options;
+    private readonly AcmeStorage _storage;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<AcmeClient> _logger;
+    private readonly ConcurrentQueue<string> _nonces = new();
+    private readonly SemaphoreSlim _accountGate = new(1, 1);
+    private readonly X509Certificate2Collection _trustedRoots = [];
+    private AcmeDirectory? _directory;
+    private Uri? _accountUrl;
+
+    public AcmeClient(IOptions<AcmeOptions> options, AcmeStorage storage, TimeProvider timeProvider, ILogger<AcmeClient> logger)
+    {
+        _options = options.Value;
+        _storage = storage;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (_options.TrustedRootPath is { } rootPath)
+        {
+            _trustedRoots.ImportFromPemFile(rootPath);
+            handler.SslOptions.RemoteCertificateValidationCallback = ValidateWithTrustedRoots;
+        }
+
+        _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PoshServer", "1.0"));
+    }
+
+    public AcmeAccountKey AccountKey => _storage.GetOrCreateAccountKey();
+
+    public async Task<AcmeDirectory> GetDirectoryAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _directory) is { } cached)
+        {
+            return cached;
+        }
+
+        using var response = await SendUnsignedAsync(HttpMethod.Get, _options.DirectoryUrl, cancellationToken);
+        var body = await ReadSuccessAsync(response, cancellationToken);
+        var directory = Deserialize(body, AcmeJsonContext.Default.AcmeDirectory);
+        Volatile.Write(ref _directory, directory);
+        return directory;
+    }
+
+    /// <summary>The account URL (the <c>kid</c>): stored, or registered once with the persisted key (RFC 8555 §7.3).</summary>
+    public async Task<Uri> EnsureAccountAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _accountUrl) is { } known)
+        {
+            return known;
+        }
+
+        await _accountGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_accountUrl is { } raced)
+            {
+                return raced;
+            }
+
+            if (_storage.LoadAccount() is { } stored && stored.DirectoryUrl == _options.DirectoryUrl)
+            {
+                _accountUrl = stored.AccountUrl;
+                return stored.AccountUrl;
+            }
+
+            var directory = await GetDirectoryAsync(cancellationToken);
+            if (!_options.AcceptTermsOfService)
+            {
+                throw new AcmeException(
+                    $"Refusing to create an ACME account at {_options.DirectoryUrl}: the terms of service ({directory.Meta?.TermsOfService?.AbsoluteUri ?? "see the CA"}) " +
+                    "have not been accepted. Read them and set Acme:AcceptTermsOfService to true.");
+            }
+
+            if (directory.Meta?.ExternalAccountRequired == true && _options.ExternalAccountKeyId is null)
+            {
+                throw new AcmeException(
+                    $"The CA at {_options.DirectoryUrl} requires external account binding: set Acme:ExternalAccountKeyId and Acme:ExternalAccountHmacKey.");
+            }
+
+            var key = AccountKey;
+            var payload = AcmeJws.WriteObject(writer =>
+            {
+                writer.WriteBoolean("termsOfServiceAgreed", true);
+                if (_options.Contact.Count > 0)
+                {
+                    writer.WriteStartArray("contact");
+                    foreach (var contact in _options.Contact)
+                    {
+                        writer.WriteStringValue(contact);
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                if (_options is { ExternalAccountKeyId: { } eabKid, ExternalAccountHmacKey: { } eabMac })
+                {
+                    writer.WritePropertyName("externalAccountBinding");
+                    writer.WriteRawValue(AcmeJws.SignExternalAccountBinding(key, eabKid, System.Buffers.Text.Base64Url.DecodeFromChars(eabMac), directory.NewAccount));
+                }
+            });
+
+            var response = await SendSignedAsync(directory.NewAccount, payload, keyId: null, accept: null, cancellationToken);
+            var accountUrl = response.Location ?? throw new AcmeException("The newAccount response has no Location header (RFC 8555 §7.3).");
+            _storage.SaveAccount(new AcmeAccountRecord { DirectoryUrl = _options.DirectoryUrl, AccountUrl = accountUrl });
+            _logger.AccountReady(accountUrl, response.StatusCode == HttpStatusCode.Created);
+            _accountUrl = accountUrl;
+            return accountUrl;
+        }
+        finally
+        {
+            _accountGate.Release();
+        }
+    }
+
+    /// <summary>A POST signed with the account's <c>kid</c>; an empty payload is a POST-as-GET (RFC 8555 §6.3).</summary>
+    public async Task<AcmeResponse> PostAsync(Uri url, byte[] payload, string? accept = null, CancellationToken cancellationToken = default)
+    {
+        var accountUrl = await EnsureAccountAsync(cancellationToken);
+        try
+        {
+            return await SendSignedAsync(url, payload, accountUrl, accept, cancellationToken);
+        }
+        catch (AcmeException ex) when (ex.Problem.Is("accountDoesNotExist"))
+        {
+            // The CA lost the account (a test CA restarted, or it was deactivated): register the same key again, once.
+            _logger.AccountForgotten(accountUrl);
+            Interlocked.CompareExchange(ref _accountUrl, null, accountUrl);
+            _storage.DeleteAccount();
+            accountUrl = await EnsureAccountAsync(cancellationToken);
+            return await SendSignedAsync(url, payload, accountUrl, accept, cancellationToken);
+        }
+    }
+
+    public async Task<T> PostAsync<T>(Uri url, byte[] payload, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        var response = await PostAsync(url, payload, accept: null, cancellationToken);
+        return ReadJson(response, typeInfo);
+    }
+
+    public static T ReadJson<T>(AcmeResponse response, JsonTypeInfo<T> typeInfo)
+    {
+        // Media types are parsed, not compared as strings: Pebble sends "application/json; charset=utf-8".
+        if (!string.Equals(response.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AcmeException($"Expected application/json from the CA, got '{response.MediaType}'.");
+        }
+
+        return Deserialize(response.Body, typeInfo);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _accountGate.Dispose();
+        foreach (var root in _trustedRoots)
+        {
+            root.Dispose();
+        }
+    }
+
+    private async Task<AcmeResponse> SendSignedAsync(Uri url, byte[] payload, Uri? keyId, string? accept, CancellationToken cancellationToken)
+    {
+        var key = AccountKey;
+        string? nonce = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            nonce ??= await TakeNonceAsync(cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url);
+            request.Content = new ByteArrayContent(AcmeJws.Sign(key, keyId?.AbsoluteUri, nonce, url, payload));
+
+            // Exactly "application/jose+json", no charset (RFC 8555 §6.2; Pebble compares the bytes).
+            request.Content.Headers.ContentType = s_joseJson;
+            if (accept is not null)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+            }
+
+            using var response = await SendAsync(request, cancellationToken, poolNonce: false);
+            var replayNonce = ReplayNonce(response);
+            if (response.IsSuccessStatusCode)
+            {
+                PoolNonce(replayNonce);
+                return await ToResponseAsync(response, cancellationToken);
+            }
+
+            var error = await ToExceptionAsync(response, cancellationToken);
+
+            // RFC 8555 §6.5: retry a badNonce with the fresh nonce the error response carried (older pooled nonces
+            // may all be stale, e.g. after the CA restarted), a bounded number of times.
+            if (error.Problem.Is("badNonce") && attempt <= _options.BadNonceRetries)
+            {
+                _logger.BadNonceRetry(url, attempt);
+                _nonces.Clear();
+                nonce = replayNonce;
+                continue;
+            }
+
+            PoolNonce(replayNonce);
+            throw error;
+        }
+    }
+
+    private async Task<string> TakeNonceAsync(CancellationToken cancellationToken)
+    {
+        if (_nonces.TryDequeue(out var pooled))
+        {
+            return pooled;
+        }
+
+        var directory = await GetDirectoryAsync(cancellationToken);
+        using var response = await SendUnsignedAsync(HttpMethod.Head, directory.NewNonce, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ToExceptionAsync(response, cancellationToken);
+        }
+
+        return _nonces.TryDequeue(out var fresh) ? fresh : throw new AcmeException($"{directory.NewNonce} returned no Replay-Nonce (RFC 8555 §7.2).");
+    }
+
+    private async Task<HttpResponseMessage> SendUnsignedAsync(HttpMethod method, Uri url, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        return await SendAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool poolNonce = true)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            // The CA may come back changed (new nonces, new directory): start afresh next time.
+            Volatile.Write(ref _directory, null);
+            _nonces.Clear();
+            throw;
+        }
+
+        if (poolNonce)
+        {
+            PoolNonce(ReplayNonce(response));
+        }
+
+        return response;
+    }
+
+    // RFC 8555 §6.5: every response, errors included, may carry a fresh nonce.
+    private static string? ReplayNonce(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Replay-Nonce", out var values) ? values.FirstOrDefault() : null;
+
+    private void PoolNonce(string? nonce)
+    {
+        if (nonce is not null && _nonces.Count < MaxPooledNonces)
+        {
+            _nonces.Enqueue(nonce);
+        }
+    }
+
+    private async Task<byte[]> ReadSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ToExceptionAsync(response, cancellationToken);
+        }
+
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
+    private async Task<AcmeResponse> ToResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken) => new()
+    {
+        StatusCode = response.StatusCode,
+        Location = response.Headers.Location is { } location ? new Uri(response.RequestMessage!.RequestUri!, location) : null,
+        RetryAfter = RetryAfter(response),
+        MediaType = response.Content.Headers.ContentType?.MediaType,
+        Body = await response.Content.ReadAsByteArrayAsync(cancellationToken),
+    };
+
+    private async Task<AcmeException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        AcmeProblem? problem = null;
+        if (string.Equals(response.Content.Headers.ContentType?.MediaType, "application/problem+json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                problem = JsonSerializer.Deserialize(body, AcmeJsonContext.Default.AcmeProblem);
+            }
+            catch (JsonException)
+            {
+                // Fall through to the generic description.
+            }
+        }
+
+        problem ??= new AcmeProblem
+        {
+            Status = (int)response.StatusCode,
+            Detail = $"HTTP {(int)response.StatusCode} from {response.RequestMessage?.RequestUri}",
+        };
+        return new AcmeException(problem, response.StatusCode, RetryAfter(response));
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - _timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static T Deserialize<T>(byte[] body, JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, typeInfo) ?? throw new AcmeException($"The CA sent an empty {typeof(T).Name}.");
+        }
+        catch (JsonException ex)
+        {
+            throw new AcmeException($"The CA sent a malformed {typeof(T).Name}: {ex.Message}", ex);
+        }
+    }
+
+    private bool ValidateWithTrustedRoots(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            return false;
+        }
+
+        // Trust exactly the configured root for the ACME server (a private CA such as Pebble), not the system store.
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.CustomTrustStore.AddRange(_trustedRoots);
+        if (chain is not null)
+        {
+            custom.ChainPolicy.ExtraStore.AddRange(chain.ChainPolicy.ExtraStore);
+        }
+
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return custom.Build(leaf);
+    }
+}

@@ -1,0 +1,226 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace PoshServer.Acme;
+
+/// <summary>
+/// One certificate for one host name (RFC 8555 §7.4): order, http-01 authorization, finalize with a CSR for a fresh
+/// P-256 key, poll, download the chain, store. The order URL and the new key are persisted before they are used, so a
+/// process killed at any point resumes the same order on the next attempt.
+/// </summary>
+internal sealed class AcmeIssuer
+{
+    private static readonly TimeSpan s_firstPoll = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_maxPoll = TimeSpan.FromSeconds(5);
+    private readonly AcmeClient _client;
+    private readonly AcmeStorage _storage;
+    private readonly AcmeMetrics _metrics;
+    private readonly AcmeOptions _options;
+    private readonly ILogger<AcmeIssuer> _logger;
+
+    public AcmeIssuer(AcmeClient client, AcmeStorage storage, AcmeMetrics metrics, IOptions<AcmeOptions> options, ILogger<AcmeIssuer> logger)
+    {
+        _client = client;
+        _storage = storage;
+        _metrics = metrics;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Called at each step; tests use it to interrupt an issuance between steps.</summary>
+    internal Func<string, AcmeIssuanceStep, CancellationToken, Task>? StepObserver { get; set; }
+
+    public async Task<AcmeStoredCertificate> IssueAsync(string hostName, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.IssuanceTimeout);
+        var token = timeout.Token;
+
+        var (orderUrl, order, retryAfter) = await ResumeOrCreateOrderAsync(hostName, token);
+        using var key = _storage.GetOrCreatePendingKey(hostName);
+        var finalized = false;
+        var polls = 0;
+        while (true)
+        {
+            switch (order.Status)
+            {
+                case "pending":
+                    await AuthorizeAsync(hostName, order, token);
+                    await ObserveAsync(hostName, AcmeIssuanceStep.Authorized, token);
+                    break;
+                case "ready" when !finalized:
+                    await FinalizeAsync(hostName, order, key, token);
+                    finalized = true;
+                    await ObserveAsync(hostName, AcmeIssuanceStep.Finalized, token);
+                    break;
+                case "ready" or "processing":
+                    // RFC 8555 §7.4: after finalize the order may still read "ready" (a race) or "processing": poll, never finalize twice.
+                    await DelayAsync(retryAfter, polls++, token);
+                    break;
+                case "valid":
+                    var certificate = await DownloadAsync(hostName, order, key, token);
+                    await ObserveAsync(hostName, AcmeIssuanceStep.Downloaded, token);
+                    return certificate;
+                default:
+                    throw new AcmeException(order.Error ?? new AcmeProblem { Detail = $"The order for {hostName} is {order.Status}." });
+            }
+
+            (order, retryAfter) = await GetOrderAsync(orderUrl, token);
+        }
+    }
+
+    private async Task<(Uri Url, AcmeOrder Order, TimeSpan? RetryAfter)> ResumeOrCreateOrderAsync(string hostName, CancellationToken cancellationToken)
+    {
+        var state = _storage.LoadState(hostName) ?? new AcmeNameState { HostName = hostName };
+        if (state.PendingOrderUrl is { } pendingUrl)
+        {
+            try
+            {
+                var (pending, retryAfter) = await GetOrderAsync(pendingUrl, cancellationToken);
+                if (pending.Status is "pending" or "ready" or "processing" or "valid")
+                {
+                    _logger.OrderResumed(hostName, pendingUrl, pending.Status);
+                    return (pendingUrl, pending, retryAfter);
+                }
+            }
+            catch (AcmeException ex) when (ex.Problem.Is("malformed") || ex.StatusCode is System.Net.HttpStatusCode.NotFound)
+            {
+                // The CA no longer knows the order (expired or a restarted test CA): start a new one.
+            }
+        }
+
+        var directory = await _client.GetDirectoryAsync(cancellationToken);
+        var payload = AcmeJws.WriteObject(writer =>
+        {
+            writer.WriteStartArray("identifiers");
+            writer.WriteStartObject();
+            writer.WriteString("type", "dns");
+            writer.WriteString("value", hostName);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        });
+        var response = await _client.PostAsync(directory.NewOrder, payload, accept: null, cancellationToken);
+        _metrics.OrderCreated();
+        var orderUrl = response.Location ?? throw new AcmeException("The newOrder response has no Location header (RFC 8555 §7.4).");
+        var order = AcmeClient.ReadJson(response, AcmeJsonContext.Default.AcmeOrder);
+
+        // A new order gets a new key: replace any pending key, then record the order before anything else happens.
+        _storage.DeletePendingKey(hostName);
+        using (_storage.GetOrCreatePendingKey(hostName))
+        {
+        }
+
+        _storage.SaveState((_storage.LoadState(hostName) ?? state) with { PendingOrderUrl = orderUrl });
+        _logger.OrderCreated(hostName, orderUrl);
+        await ObserveAsync(hostName, AcmeIssuanceStep.OrderCreated, cancellationToken);
+        return (orderUrl, order, response.RetryAfter);
+    }
+
+    private async Task AuthorizeAsync(string hostName, AcmeOrder order, CancellationToken cancellationToken)
+    {
+        foreach (var authorizationUrl in order.Authorizations)
+        {
+            var (authorization, retryAfter) = await GetAuthorizationAsync(authorizationUrl, cancellationToken);
+            if (string.Equals(authorization.Status, "valid", StringComparison.Ordinal))
+            {
+                // Reused authorization (RFC 8555 §7.1.4; Pebble reuses half of them by default).
+                continue;
+            }
+
+            var challenge = authorization.Challenges.FirstOrDefault(c => string.Equals(c.Type, "http-01", StringComparison.Ordinal))
+                ?? throw new AcmeException($"The CA offers no http-01 challenge for {hostName}.");
+            if (string.Equals(challenge.Status, "pending", StringComparison.Ordinal))
+            {
+                // RFC 8555 §7.5.1: an empty JSON object asks the CA to validate. The responder answers statelessly.
+                await _client.PostAsync(challenge.Url, "{}"u8.ToArray(), accept: null, cancellationToken);
+                _logger.ChallengeTriggered(hostName, challenge.Url);
+            }
+
+            for (var polls = 0; authorization.Status is "pending"; polls++)
+            {
+                await DelayAsync(retryAfter, polls, cancellationToken);
+                (authorization, retryAfter) = await GetAuthorizationAsync(authorizationUrl, cancellationToken);
+            }
+
+            if (!string.Equals(authorization.Status, "valid", StringComparison.Ordinal))
+            {
+                var error = authorization.Challenges.Select(c => c.Error).FirstOrDefault(e => e is not null);
+                throw new AcmeException(error ?? new AcmeProblem { Detail = $"The authorization for {hostName} is {authorization.Status}." });
+            }
+        }
+    }
+
+    private async Task FinalizeAsync(string hostName, AcmeOrder order, ECDsa key, CancellationToken cancellationToken)
+    {
+        var finalizeUrl = order.Finalize ?? throw new AcmeException($"The order for {hostName} has no finalize URL.");
+
+        // A CSR for the new key (never the account key), with the name as a SAN dNSName (RFC 8555 §7.4).
+        var subject = hostName.Length <= 64 ? new X500DistinguishedName("CN=" + hostName) : new X500DistinguishedName(string.Empty);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(hostName);
+        request.CertificateExtensions.Add(san.Build());
+        var csr = Base64Url.EncodeToString(request.CreateSigningRequest());
+        try
+        {
+            await _client.PostAsync(finalizeUrl, AcmeJws.WriteObject(writer => writer.WriteString("csr", csr)), accept: null, cancellationToken);
+        }
+        catch (AcmeException ex) when (ex.Problem.Is("orderNotReady"))
+        {
+            // The order moved on (another attempt finalized it, or a race): re-read it instead of failing (certbot#10239).
+        }
+    }
+
+    private async Task<AcmeStoredCertificate> DownloadAsync(string hostName, AcmeOrder order, ECDsa key, CancellationToken cancellationToken)
+    {
+        var certificateUrl = order.Certificate ?? throw new AcmeException($"The valid order for {hostName} has no certificate URL.");
+        var response = await _client.PostAsync(certificateUrl, [], "application/pem-certificate-chain", cancellationToken);
+        if (!string.Equals(response.MediaType, "application/pem-certificate-chain", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AcmeException($"Expected application/pem-certificate-chain (RFC 8555 §9.1), got '{response.MediaType}'.");
+        }
+
+        var pem = Encoding.UTF8.GetString(response.Body);
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPem(pem);
+        if (chain.Count == 0 || !AcmeStorage.Matches(chain[0], key) || !chain[0].MatchesHostname(hostName))
+        {
+            throw new AcmeException($"The certificate the CA issued for {hostName} does not match the name or the key of the request.");
+        }
+
+        foreach (var certificate in chain)
+        {
+            certificate.Dispose();
+        }
+
+        _storage.InstallCertificate(hostName, pem);
+        return _storage.LoadCertificate(hostName) ?? throw new AcmeException($"The stored certificate for {hostName} could not be read back.");
+    }
+
+    private async Task<(AcmeOrder Order, TimeSpan? RetryAfter)> GetOrderAsync(Uri orderUrl, CancellationToken cancellationToken)
+    {
+        var response = await _client.PostAsync(orderUrl, [], accept: null, cancellationToken);
+        return (AcmeClient.ReadJson(response, AcmeJsonContext.Default.AcmeOrder), response.RetryAfter);
+    }
+
+    private async Task<(AcmeAuthorization Authorization, TimeSpan? RetryAfter)> GetAuthorizationAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var response = await _client.PostAsync(url, [], accept: null, cancellationToken);
+        return (AcmeClient.ReadJson(response, AcmeJsonContext.Default.AcmeAuthorization), response.RetryAfter);
+    }
+
+    private static Task DelayAsync(TimeSpan? retryAfter, int polls, CancellationToken cancellationToken)
+    {
+        // Honour Retry-After (RFC 8555 §7.4, §7.5.1); without one, back off from 200 ms to 5 s. The issuance timeout
+        // bounds the total. Polling paces against the CA's real clock, so it uses real time, not the scheduler's
+        // TimeProvider.
+        var delay = retryAfter ?? TimeSpan.FromTicks(Math.Min(s_firstPoll.Ticks << Math.Min(polls, 5), s_maxPoll.Ticks));
+        return Task.Delay(delay, cancellationToken);
+    }
+
+    private Task ObserveAsync(string hostName, AcmeIssuanceStep step, CancellationToken cancellationToken) =>
+        StepObserver?.Invoke(hostName, step, cancellationToken) ?? Task.CompletedTask;
+}

@@ -1,0 +1,71 @@
+using PoshClient.Documents;
+using PoshClient.Xmpp;
+
+namespace PoshServer.Cli;
+
+/// <summary>What <c>check</c> prints, as data (<c>--json</c>).</summary>
+internal sealed record CheckReport
+{
+    public required string Domain { get; init; }
+
+    public required string Service { get; init; }
+
+    public required bool Accepted { get; init; }
+
+    public required string ProofType { get; init; }
+
+    public required string Status { get; init; }
+
+    public required string Reason { get; init; }
+
+    public required IReadOnlyList<Step> Steps { get; init; }
+
+    public required IReadOnlyList<Attempt> Attempts { get; init; }
+
+    public Presented? Certificate { get; init; }
+
+    public string? Pkix { get; init; }
+
+    public string? Posh { get; init; }
+
+    public required string PoshLookup { get; init; }
+
+    public required IReadOnlyList<Fetch> PoshFetches { get; init; }
+
+    public required IReadOnlyList<string> PublishedSha256 { get; init; }
+
+    public static CheckReport From(XmppConnectResult result, PoshLookupResult lookup)
+    {
+        var report = result.Report;
+        var certificate = report.Certificate;
+        return new CheckReport
+        {
+            Domain = report.Domain,
+            Service = report.Service.ToName(),
+            Accepted = result.IsConnected && certificate?.IsAccepted == true,
+            ProofType = report.ProofType.ToString(),
+            Status = result.Status.ToString(),
+            Reason = result.Reason,
+            Steps = [.. report.Steps.Select(s => new Step(s.Name, s.Detail, s.Started.TotalMilliseconds, s.Duration.TotalMilliseconds, s.Succeeded))],
+            Attempts = [.. report.Attempts.Select(a => new Attempt(a.Endpoint.ToString(), a.Address?.ToString(), a.Status.ToString(), a.Error))],
+            Certificate = certificate?.Certificate is { } c
+                ? new Presented(c.Subject, c.Issuer, c.Names.DnsNames, c.NotBefore, c.NotAfter, c.Sha256Base64)
+                : null,
+            Pkix = certificate?.Pkix?.Reason,
+            Posh = certificate?.Posh?.Reason,
+            PoshLookup = lookup.Reason,
+            PoshFetches = [.. lookup.Trace.Select(f => new Fetch(f.Url.ToString(), f.StatusCode, f.Outcome, f.Expires))],
+            PublishedSha256 = [.. (lookup.Document?.Fingerprints ?? [])
+                .Where(d => d.Hashes.ContainsKey(PoshHashAlgorithm.Sha256))
+                .Select(d => Convert.ToBase64String(d.Hashes[PoshHashAlgorithm.Sha256].AsSpan()))],
+        };
+    }
+
+    internal sealed record Step(string Name, string Detail, double StartedMs, double DurationMs, bool Succeeded);
+
+    internal sealed record Attempt(string Endpoint, string? Address, string Status, string? Error);
+
+    internal sealed record Presented(string Subject, string Issuer, IReadOnlyList<string> DnsNames, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string Sha256);
+
+    internal sealed record Fetch(string Url, int? Status, string Outcome, long? Expires);
+}
