@@ -120,10 +120,11 @@ generate_tenants() {
 }
 
 # start_posh NAME HTTPS_PORT HTTP_PORT TENANTS_DIR [extra args...]: starts the published server pinned to SERVER_CPU.
-# Sets POSH_PID; the log goes to $WORK/NAME.log.
+# Sets POSH_PID; the log goes to $WORK/NAME.log. SIGHUP is reset to its default disposition: under nohup (or any
+# parent that ignores it) the runtime would inherit "ignored" and never see the reload signal.
 start_posh() {
     local name="$1" port="$2" http_port="$3" tenants="$4"; shift 4
-    ( cd "$WORK" && exec taskset -c "$SERVER_CPU" env ${POSH_ENV:-} \
+    ( cd "$WORK" && exec taskset -c "$SERVER_CPU" env --default-signal=HUP ${POSH_ENV:-} \
         "$WORK/server/PoshServer" \
         "--Tenants:Directory=$tenants" \
         "--Https:Address=127.0.0.1" "--Https:Port=$port" "--Https:HttpPort=$http_port" \

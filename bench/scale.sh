@@ -69,7 +69,11 @@ for count in $COUNTS; do
         lines=$(generation_lines)
         t0=$(now_ms)
         kill -HUP "$POSH_PID"
-        until (( $(generation_lines) > lines )); do sleep 0.002; done
+        deadline=$(( t0 + 120000 ))
+        until (( $(generation_lines) > lines )); do
+            (( $(now_ms) < deadline )) || { echo "no reload logged after SIGHUP" >&2; exit 1; }
+            sleep 0.002
+        done
         reload_ms=$(( $(now_ms) - t0 ))
 
         # Throughput: steady, then with reloads back to back (each SIGHUP sent once the previous one is logged).
