@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PoshServer.Tests.Hardening;
 
@@ -69,6 +70,22 @@ public sealed class HttpEdgeCaseTests : IAsyncLifetime
         Assert.NotEqual(_otherDocument, response.Body, StringComparer.Ordinal);
         Assert.True(response.Status is 400 or 404 || (response.Status == 200 && string.Equals(response.Body, _tenantDocument, StringComparison.Ordinal)), $"{response.Status}: {response.Body}");
         await AssertStillServingAsync();
+    }
+
+    [Theory]
+    [InlineData("xn--bcher-kva.example")]
+    [InlineData("XN--BCHER-KVA.EXAMPLE")]
+    [InlineData("xn--bcher-kva.example.")]
+    public async Task IdnTenant_IsServedForItsALabelHost(string host)
+    {
+        _world.WriteTenant("idn.yaml", "domain: bücher.example\nexpires: 800\n");
+        var store = _server.Services.GetRequiredService<PoshServer.Tenants.TenantStore>();
+        store.Reload("test");
+
+        var response = await SendAsync("xn--bcher-kva.example", Get(WellKnown, host));
+
+        Assert.Equal(200, response.Status);
+        Assert.Contains("\"expires\":800", response.Body, StringComparison.Ordinal);
     }
 
     [Fact]
