@@ -12,10 +12,12 @@ internal static class PoshFingerprintMatcher
 {
     private static readonly PoshHashAlgorithm[] s_strongestFirst = [PoshHashAlgorithm.Sha512, PoshHashAlgorithm.Sha384, PoshHashAlgorithm.Sha256];
 
-    public static PoshMatchResult Match(FingerprintsDocument document, ReadOnlySpan<byte> certificateDer)
+    public static PoshMatchResult Match(FingerprintsDocument document, ReadOnlySpan<byte> certificateDer) =>
+        Match(document, new CertificateDigests(certificateDer.ToArray()));
+
+    /// <summary>As above, with the certificate's digests from <paramref name="digests"/> (computed on first use, possibly cached).</summary>
+    public static PoshMatchResult Match(FingerprintsDocument document, CertificateDigests digests)
     {
-        // At most one digest per algorithm, computed on first use.
-        var digests = new byte[]?[s_strongestFirst.Length];
         var usable = 0;
         var matchIndex = -1;
         PoshHashAlgorithm? matchAlgorithm = null;
@@ -31,7 +33,7 @@ internal static class PoshFingerprintMatcher
                 }
 
                 usable++;
-                var actual = digests[a] ??= algorithm.Hash(certificateDer);
+                var actual = digests.Get(algorithm);
                 if (matchIndex < 0 && DigestsEqual(actual, expected.AsSpan()))
                 {
                     matchIndex = i;

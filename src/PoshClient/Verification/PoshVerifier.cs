@@ -28,6 +28,7 @@ public sealed class PoshVerifier : IDisposable
     private readonly ILogger _logger;
     private readonly HttpClient? _ownedClient;
     private readonly PoshFailureReporter? _reporter;
+    private readonly CertificateDigestCache _digests = new();
 
     /// <summary>Creates a verifier for dependency injection; <c>AddPoshClient</c> calls this.</summary>
     /// <param name="httpClientFactory">Provides the <see cref="HttpClientName"/> client, whose handler must not follow redirects (see <see cref="CreateHttpHandler"/>).</param>
@@ -223,9 +224,9 @@ public sealed class PoshVerifier : IDisposable
         }
 
         var document = lookup.Document!;
-        var der = certificate.RawDataMemory.Span;
-        var match = PoshFingerprintMatcher.Match(document, der);
-        var presented = $"presented certificate {Subject(certificate)} sha-256 {Convert.ToBase64String(PoshHashAlgorithm.Sha256.Hash(der))}";
+        var digests = _digests.For(certificate.RawDataMemory.Span);
+        var match = PoshFingerprintMatcher.Match(document, digests);
+        var presented = $"presented certificate {Subject(certificate)} sha-256 {digests.Sha256Base64}";
         if (!match.IsMatch)
         {
             var why = match.UsableDescriptors == 0

@@ -111,9 +111,14 @@ internal static class PoshEndpoints
     }
 
     /// <summary>The Host header's name without port or trailing dot (a FQDN with a dot is the same host).</summary>
+    /// <remarks>
+    /// Read from the raw header, not <c>Request.Host</c>: that decodes "xn--" labels to Unicode (IdnMapping), which
+    /// throws on an invalid A-label such as "xn--.example" (a 500 for anyone who sends it) and turns a valid one into
+    /// a U-label, while tenants are keyed by A-labels (RFC 5890 §2.3.2.1), so IDN tenants answered 404.
+    /// </remarks>
     private static string Host(HttpContext context)
     {
-        var host = context.Request.Host.Host;
+        var host = new HostString(context.Request.Headers.Host.ToString()).Host;
         return host.EndsWith('.') ? host[..^1] : host;
     }
 
