@@ -76,4 +76,16 @@ public sealed class PoshClientOptions
     /// </summary>
     /// <value>Default null (system trust store).</value>
     public X509ChainPolicy? XmppChainPolicy { get; set; }
+
+    /// <summary>
+    /// Where to report failed POSH verifications (mismatch, certificate not valid now, invalid material), e.g. the
+    /// hoster's <c>https://posh.hosting.example/posh-reports</c>. Reports are sent in the background, never delay a
+    /// verification, and are dropped when more than 64 are waiting. Must be an absolute https URL.
+    /// </summary>
+    /// <value>Default null (no reports).</value>
+    public Uri? FailureReportUrl { get; set; }
+
+    /// <summary>Who is reporting (e.g. your XMPP domain), included in failure reports.</summary>
+    /// <value>Default null.</value>
+    public string? FailureReporter { get; set; }
 }

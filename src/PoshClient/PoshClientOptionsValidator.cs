@@ -28,6 +28,11 @@ internal sealed class PoshClientOptionsValidator : IValidateOptions<PoshClientOp
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"PoshClientOptions.NegativeCacheJitter must be between 0 and 0.5, not {options.NegativeCacheJitter}."));
         }
 
+        if (options.FailureReportUrl is { } url && (!url.IsAbsoluteUri || !string.Equals(url.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal)))
+        {
+            errors.Add($"PoshClientOptions.FailureReportUrl must be an absolute https URL, not '{url}'.");
+        }
+
         return errors;
     }
 

@@ -27,6 +27,7 @@ public sealed class PoshVerifier : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly HttpClient? _ownedClient;
+    private readonly PoshFailureReporter? _reporter;
 
     /// <summary>Creates a verifier for dependency injection; <c>AddPoshClient</c> calls this.</summary>
     /// <param name="httpClientFactory">Provides the <see cref="HttpClientName"/> client, whose handler must not follow redirects (see <see cref="CreateHttpHandler"/>).</param>
@@ -67,6 +68,7 @@ public sealed class PoshVerifier : IDisposable
         _logger = logger;
         _ownedClient = ownedClient;
         _cache = new PoshMaterialCache(new PoshDocumentFetcher(httpClient, options, timeProvider, logger), options, timeProvider, logger);
+        _reporter = options.FailureReportUrl is { } url ? new PoshFailureReporter(httpClient, url, options.FailureReporter, timeProvider, logger) : null;
     }
 
     /// <summary>
@@ -155,6 +157,14 @@ public sealed class PoshVerifier : IDisposable
             result = retried with { Reason = "cached material did not match, refetched: " + retried.Reason };
         }
 
+        // Failures the hoster can act on are reported (no material at all is not: the domain may simply not use POSH).
+        if (_reporter is not null
+            && result.Outcome is PoshVerificationOutcome.Mismatch or PoshVerificationOutcome.CertificateNotValidNow or PoshVerificationOutcome.InvalidMaterial
+            && !_reporter.TryReport(result))
+        {
+            PoshVerifierLog.FailureReportDropped(_logger, host);
+        }
+
         return Log(result);
     }
 
@@ -192,8 +202,12 @@ public sealed class PoshVerifier : IDisposable
         return lookup.Result;
     }
 
-    /// <summary>Disposes the <see cref="HttpClient"/> created by <see cref="Create"/>, if any.</summary>
-    public void Dispose() => _ownedClient?.Dispose();
+    /// <summary>Stops sending failure reports and disposes the <see cref="HttpClient"/> created by <see cref="Create"/>, if any.</summary>
+    public void Dispose()
+    {
+        _reporter?.Dispose();
+        _ownedClient?.Dispose();
+    }
 
     private PoshVerificationResult Evaluate(PoshLookupResult lookup, X509Certificate2 certificate)
     {

@@ -26,4 +26,13 @@ internal static partial class PoshVerifierLog
 
     [LoggerMessage(1106, LogLevel.Error, "POSH prefetch for {Domain} ({Service}) failed unexpectedly", EventName = "PoshPrefetchFailed")]
     public static partial void PrefetchFailed(ILogger logger, string domain, string service, Exception exception);
+
+    [LoggerMessage(1107, LogLevel.Information, "Reported the failed POSH verification of {Domain} to {Url}: HTTP {Status}", EventName = "PoshFailureReportSent")]
+    public static partial void FailureReportSent(ILogger logger, string domain, string url, int status);
+
+    [LoggerMessage(1108, LogLevel.Warning, "Could not report the failed POSH verification of {Domain} to {Url}: {Message}", EventName = "PoshFailureReportFailed")]
+    public static partial void FailureReportFailed(ILogger logger, string domain, string url, string message);
+
+    [LoggerMessage(1109, LogLevel.Warning, "Failure report queue full; the report for {Domain} was dropped", EventName = "PoshFailureReportDropped")]
+    public static partial void FailureReportDropped(ILogger logger, string domain);
 }
