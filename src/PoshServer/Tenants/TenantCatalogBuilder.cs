@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.IO.Enumeration;
 using Microsoft.Extensions.Options;
 using PoshClient.Documents;
 using PoshServer.Certificates;
@@ -25,6 +26,9 @@ internal sealed class TenantCatalogBuilder(
 
     public string DirectoryForLogs => tenantsOptions.Value.ResolveDirectory();
 
+    /// <summary>Where the time of the last load went, for the reload log line (large directories).</summary>
+    public CatalogLoadTimings LastTimings { get; private set; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
     public CatalogLoadResult Load(TenantSnapshot? lastGood)
     {
         var options = tenantsOptions.Value;
@@ -45,13 +49,17 @@ internal sealed class TenantCatalogBuilder(
             return new CatalogLoadResult(lastGood ?? TenantSnapshot.Empty, [.. diagnostics]);
         }
 
+        var started = timeProvider.GetTimestamp();
         var sets = LoadSets(directory, options, lastGood, now, diagnostics, documents);
         var tenants = LoadTenants(directory, options, sets, lastGood, now, diagnostics, documents);
+        LastTimings = LastTimings with { Total = timeProvider.GetElapsedTime(started) };
 
         var published = sets.Values.SelectMany(s => s.Published).Concat(tenants.Values.SelectMany(t => t.Certificates));
         var snapshot = new TenantSnapshot
         {
-            Tenants = tenants.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
+            // A plain dictionary, never mutated after this point: building a FrozenDictionary of 100,000 names on every
+            // reload costs more than its faster lookups save.
+            Tenants = tenants,
             Sets = sets.ToFrozenDictionary(StringComparer.Ordinal),
             DefaultSet = sets.GetValueOrDefault(options.DefaultCertificateSet),
             BuiltAt = now,
@@ -108,6 +116,20 @@ internal sealed class TenantCatalogBuilder(
             }
 
             var publishedNow = Publishable(read, now);
+            if (lastGood?.Sets.TryGetValue(set.Name, out var unchanged) == true
+                && ReferenceEquals(unchanged.Set, set)
+                && SameInstances(unchanged.AllCertificates, read)
+                && SameInstances(unchanged.Published, publishedNow))
+            {
+                result[set.Name] = unchanged;
+                if (unchanged.Document is { } shared)
+                {
+                    documents[DocumentKey(unchanged.Published, options.DefaultExpires)] = shared;
+                }
+
+                continue;
+            }
+
             result[set.Name] = new CertificateSetEntry
             {
                 Set = set,
@@ -137,8 +159,11 @@ internal sealed class TenantCatalogBuilder(
         string directory, TenantsOptions options, Dictionary<string, CertificateSetEntry> sets, TenantSnapshot? lastGood,
         DateTimeOffset now, List<TenantDiagnostic> diagnostics, Dictionary<string, PoshResponse> documents)
     {
+        var phase = timeProvider.GetTimestamp();
         var files = EnumerateTenantFiles(directory, options);
-        foreach (var stale in _tenantFiles.Keys.Except(files, StringComparer.Ordinal))
+        var enumerated = timeProvider.GetElapsedTime(phase);
+        phase = timeProvider.GetTimestamp();
+        foreach (var stale in _tenantFiles.Keys.Except(files.Select(f => f.Path), StringComparer.Ordinal))
         {
             _tenantFiles.TryRemove(stale, out _);
         }
@@ -149,26 +174,55 @@ internal sealed class TenantCatalogBuilder(
         var lastGoodByFile = lastGood?.Tenants.Values.ToDictionary(e => e.Tenant.SourceFile, StringComparer.Ordinal)
             ?? new Dictionary<string, TenantEntry>(StringComparer.Ordinal);
 
-        var parsedFiles = files
-            .Select(path =>
+        // Files are independent until the cross-file checks: read and parse them on every core.
+        var read = new (string Display, ParsedTenant Parsed)[files.Count];
+        Parallel.For(0, files.Count, i =>
+        {
+            var (path, stamp) = files[i];
+            var display = Display(options, Path.GetFileName(path));
+            var cache = _tenantFiles.GetValueOrDefault(path);
+            var parsed = ReadCached(ref cache, path, options, text =>
             {
-                var display = Display(options, Path.GetFileName(path));
-                var cache = _tenantFiles.GetValueOrDefault(path);
-                var parsed = ReadCached(ref cache, path, options, text =>
-                {
-                    var (tenant, problems, positions) = TenantFileParser.Parse(text, display, directory, options);
-                    return new ParsedTenant(tenant, problems, positions);
-                }, missing => new ParsedTenant(null, [Missing(display, missing)], new TenantFilePositions((1, 1), (1, 1))));
-                _tenantFiles[path] = cache!;
-                return (Display: display, Parsed: parsed);
-            })
+                var (tenant, problems, positions) = TenantFileParser.Parse(text, display, directory, options);
+                return new ParsedTenant(tenant, problems, positions);
+            }, missing => new ParsedTenant(null, [Missing(display, missing)], new TenantFilePositions((1, 1), (1, 1))), stamp);
+            if (cache is not null)
+            {
+                _tenantFiles[path] = cache;
+            }
+
+            read[i] = (display, parsed);
+        });
+
+        var parsedTime = timeProvider.GetElapsedTime(phase);
+        phase = timeProvider.GetTimestamp();
+        var parsedFiles = read
             .OrderBy(f => f.Parsed.Tenant is { } t && previousOwner.TryGetValue(t.Domain, out var owner) && string.Equals(owner, f.Display, StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(f => f.Display, StringComparer.Ordinal)
             .ToList();
 
-        var result = new Dictionary<string, TenantEntry>(StringComparer.OrdinalIgnoreCase);
+        var ordered = timeProvider.GetElapsedTime(phase);
+        phase = timeProvider.GetTimestamp();
+        var result = new Dictionary<string, TenantEntry>(files.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var (display, parsed) in parsedFiles)
         {
+            // An unchanged file on an unchanged set: the previous entry (documents, ETags) serves as it is.
+            if (parsed.Tenant is { ExtraCertificates.IsEmpty: true } same
+                && lastGoodByFile.TryGetValue(display, out var reusable)
+                && ReferenceEquals(reusable.Tenant, same)
+                && sets.TryGetValue(same.CertificateSet, out var sameSet)
+                && ReferenceEquals(reusable.Set, sameSet)
+                && !result.ContainsKey(same.Domain))
+            {
+                result[same.Domain] = reusable;
+                if (reusable.Document is null && !same.Disabled)
+                {
+                    diagnostics.Add(NothingToPublish(display, same.Domain));
+                }
+
+                continue;
+            }
+
             var errors = new List<TenantDiagnostic>(parsed.Diagnostics);
             var entry = parsed.Tenant is { } tenant ? Resolve(tenant, parsed.Positions, sets, result, now, errors, diagnostics, documents, options) : null;
             if (entry is not null && errors.Count == 0)
@@ -185,6 +239,7 @@ internal sealed class TenantCatalogBuilder(
             }
         }
 
+        LastTimings = new CatalogLoadTimings(enumerated, parsedTime, ordered, timeProvider.GetElapsedTime(phase), TimeSpan.Zero);
         return result;
     }
 
@@ -222,7 +277,7 @@ internal sealed class TenantCatalogBuilder(
 
         if (document is null && !tenant.Disabled)
         {
-            diagnostics.Add(Warning(display, 1, 1, $"no unexpired certificate is left to publish for '{tenant.Domain}'; its documents answer 404", "Deploy a current certificate in its set or extra_certificates."));
+            diagnostics.Add(NothingToPublish(display, tenant.Domain));
         }
 
         var references = ImmutableDictionary.CreateBuilder<PoshService, PoshResponse>();
@@ -232,7 +287,7 @@ internal sealed class TenantCatalogBuilder(
             references[service] = new PoshResponse(PoshDocumentWriter.Write(new ReferenceDocument { Url = url, Expires = tenant.ReferenceExpires }));
         }
 
-        return new TenantEntry { Tenant = tenant, Certificates = published, Document = document, References = references.ToImmutable() };
+        return new TenantEntry { Tenant = tenant, Set = set, Certificates = published, Document = document, References = references.ToImmutable() };
     }
 
     private ImmutableArray<PublishedCertificate> ReadCertificates(
@@ -279,7 +334,7 @@ internal sealed class TenantCatalogBuilder(
         }
 
         // Tenants of one set usually publish identical bytes: share one body (and ETag) between them.
-        var key = string.Join(',', published.Select(c => c.Sha256)) + "|" + expires.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = DocumentKey(published, expires);
         if (documents.TryGetValue(key, out var shared))
         {
             return shared;
@@ -297,45 +352,64 @@ internal sealed class TenantCatalogBuilder(
         return response;
     }
 
-    private static List<string> EnumerateTenantFiles(string directory, TenantsOptions options)
+    /// <summary>
+    /// The tenant files with their size and modification time, read in the same pass as the directory (one stat per
+    /// file); symbolic links get no stamp here and are examined on their own, so a broken or looping link is reported.
+    /// </summary>
+    private static List<(string Path, (long Length, DateTime Written)? Stamp)> EnumerateTenantFiles(string directory, TenantsOptions options)
     {
-        var files = new List<string>();
-        foreach (var path in Directory.EnumerateFiles(directory))
+        var enumerable = new FileSystemEnumerable<(string Path, (long Length, DateTime Written)? Stamp)>(
+            directory,
+            (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : (entry.Length, entry.LastWriteTimeUtc.UtcDateTime)),
+            new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = default, IgnoreInaccessible = false })
         {
-            var name = Path.GetFileName(path);
-            if ((name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal))
-                && !name.StartsWith('.') && !name.StartsWith('_')
-                && !string.Equals(name, options.CertificateSetsFile, StringComparison.Ordinal))
+            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
             {
-                files.Add(path);
-            }
-        }
+                if (entry.IsDirectory)
+                {
+                    return false;
+                }
 
-        files.Sort(StringComparer.Ordinal);
+                var name = entry.FileName;
+                return (name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal))
+                    && !name.StartsWith('.') && !name.StartsWith('_')
+                    && !name.SequenceEqual(options.CertificateSetsFile);
+            },
+        };
+        var files = enumerable.ToList();
+        files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return files;
     }
 
-    private static T ReadCached<T>(ref CachedFile<T>? cache, string path, TenantsOptions options, Func<string, T> parse, Func<string, T> unreadable)
+    private static T ReadCached<T>(ref CachedFile<T>? cache, string path, TenantsOptions options, Func<string, T> parse, Func<string, T> unreadable, (long Length, DateTime Written)? knownStamp = null)
         where T : class
     {
-        FileInfo info;
         try
         {
-            info = new FileInfo(path);
-            var stamp = info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1L, DateTime.MinValue);
+            (long Length, DateTime Written) stamp;
+            if (knownStamp is { } known)
+            {
+                stamp = known;
+            }
+            else
+            {
+                var info = new FileInfo(path);
+                stamp = info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1L, DateTime.MinValue);
+            }
+
             if (cache is not null && cache.Stamp == stamp)
             {
                 return cache.Value;
             }
 
             T value;
-            if (!info.Exists)
+            if (stamp.Length < 0)
             {
                 value = unreadable("the file does not exist");
             }
-            else if (info.Length > options.MaxFileBytes)
+            else if (stamp.Length > options.MaxFileBytes)
             {
-                value = unreadable($"the file is {info.Length} bytes; tenant files are limited to {options.MaxFileBytes} bytes");
+                value = unreadable($"the file is {stamp.Length} bytes; tenant files are limited to {options.MaxFileBytes} bytes");
             }
             else
             {
@@ -380,6 +454,16 @@ internal sealed class TenantCatalogBuilder(
             diagnostics.Add(Warning(display, 0, 0, $"the file is rejected; the last good {what} keep serving", "Fix the errors above; the file reloads as soon as it is valid."));
         }
     }
+
+    private static bool SameInstances<T>(ImmutableArray<T> a, ImmutableArray<T> b)
+        where T : class =>
+        a.Length == b.Length && a.Zip(b).All(pair => ReferenceEquals(pair.First, pair.Second));
+
+    private static string DocumentKey(ImmutableArray<PublishedCertificate> published, long expires) =>
+        string.Join(',', published.Select(c => c.Sha256)) + "|" + expires.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static TenantDiagnostic NothingToPublish(string display, string domain) =>
+        Warning(display, 1, 1, $"no unexpired certificate is left to publish for '{domain}'; its documents answer 404", "Deploy a current certificate in its set or extra_certificates.");
 
     private static string Display(TenantsOptions options, string fileName) => Path.Combine(options.Directory, fileName);
 

@@ -10,6 +10,9 @@ internal sealed record TenantEntry
 {
     public required Tenant Tenant { get; init; }
 
+    /// <summary>The certificate set the entry was built on; an unchanged tenant on an unchanged set is reused on reload.</summary>
+    public CertificateSetEntry? Set { get; init; }
+
     /// <summary>Published certificates (set and extra), newest first; expired ones are already left out.</summary>
     public required ImmutableArray<PublishedCertificate> Certificates { get; init; }
 

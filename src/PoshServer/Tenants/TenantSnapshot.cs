@@ -21,8 +21,8 @@ internal sealed class TenantSnapshot
         Generation = 0,
     };
 
-    /// <summary>Tenants by normalised domain (compared ignoring case).</summary>
-    public required FrozenDictionary<string, TenantEntry> Tenants { get; init; }
+    /// <summary>Tenants by normalised domain (compared ignoring case). Never modified once the snapshot is built.</summary>
+    public required IReadOnlyDictionary<string, TenantEntry> Tenants { get; init; }
 
     public required FrozenDictionary<string, CertificateSetEntry> Sets { get; init; }
 

@@ -85,6 +85,8 @@ internal sealed class TenantStore : IDisposable
         var snapshot = result.Snapshot;
         Volatile.Write(ref _current, snapshot);
         TenantsLog.Loaded(_logger, snapshot.Tenants.Count, snapshot.Sets.Count, _builder.DirectoryForLogs, snapshot.Generation, reason);
+        var timings = _builder.LastTimings;
+        TenantsLog.LoadTimings(_logger, timings.Total.TotalMilliseconds, timings.Enumerate.TotalMilliseconds, timings.Parse.TotalMilliseconds, timings.Order.TotalMilliseconds, timings.Resolve.TotalMilliseconds);
         foreach (var warning in result.Diagnostics.Where(d => !d.IsError))
         {
             TenantsLog.DiagnosticWarning(_logger, warning.ToString());

@@ -22,6 +22,9 @@ internal static partial class TenantsLog
     [LoggerMessage(6, LogLevel.Information, "Watching {Directory} for tenant and certificate changes; send SIGHUP to reload on demand")]
     public static partial void Watching(ILogger logger, string directory);
 
+    [LoggerMessage(8, LogLevel.Debug, "Tenant load took {TotalMs:0} ms: list {EnumerateMs:0}, read and parse {ParseMs:0}, order {OrderMs:0}, resolve {ResolveMs:0}")]
+    public static partial void LoadTimings(ILogger logger, double totalMs, double enumerateMs, double parseMs, double orderMs, double resolveMs);
+
     [LoggerMessage(7, LogLevel.Warning, "File watcher error ({Message}); falling back to a full reload")]
     public static partial void WatcherError(ILogger logger, string message);
 }
