@@ -3,8 +3,6 @@ namespace PoshServer.TenantChecks;
 /// <summary>What the tenant's live XMPP endpoint presented.</summary>
 internal sealed record LiveProbeResult
 {
-    public static LiveProbeResult NotAvailable { get; } = new() { Reason = "the live XMPP check is not available in this build" };
-
     /// <summary>Base64 sha-256 of the presented end-entity certificate; null when no certificate was seen.</summary>
     public string? PresentedSha256 { get; init; }
 

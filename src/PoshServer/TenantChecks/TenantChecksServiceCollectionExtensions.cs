@@ -11,7 +11,7 @@ internal static class TenantChecksServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<TenantChecksOptions>().BindConfiguration(TenantChecksOptions.Section).ValidateDataAnnotations();
         services.AddPoshClient();
         services.TryAddSingleton(provider => new DnsResolver(new DnsResolverOptions(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<DnsResolver>>()));
-        services.TryAddSingleton<ILiveCertificateProbe, UnavailableLiveProbe>();
+        services.TryAddSingleton<ILiveCertificateProbe, XmppLiveCertificateProbe>();
         services.TryAddSingleton<TenantCheckResults>();
         services.TryAddSingleton<TenantChecker>();
         services.TryAddSingleton<TenantCheckService>();
