@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
+using PoshTesting;
+
 namespace PoshServer.Tests;
 
 /// <summary>
@@ -15,10 +17,12 @@ internal sealed class PoshServerHost : IAsyncDisposable
     public const string HosterName = "posh.hosting.test";
 
     private readonly WebApplication _app;
+    private readonly TempDirectory _state;
 
-    private PoshServerHost(WebApplication app, int httpsPort, int httpPort)
+    private PoshServerHost(WebApplication app, TempDirectory state, int httpsPort, int httpPort)
     {
         _app = app;
+        _state = state;
         HttpsPort = httpsPort;
         HttpPort = httpPort;
     }
@@ -31,6 +35,7 @@ internal sealed class PoshServerHost : IAsyncDisposable
 
     public static async Task<PoshServerHost> StartAsync(string tenantsDirectory, TimeProvider? timeProvider = null, params string[] extraArgs)
     {
+        var state = new TempDirectory("posh-state-");
         string[] args =
         [
             $"--Tenants:Directory={tenantsDirectory}",
@@ -46,7 +51,7 @@ internal sealed class PoshServerHost : IAsyncDisposable
             "--Admin:Enabled=false",
             // Background tenant checks would resolve tenant names on the machine's DNS: tests stay on loopback.
             "--TenantChecks:Background=false",
-            $"--Rotation:StatePath={Path.Combine(Path.GetTempPath(), "posh-rotation-" + Guid.NewGuid().ToString("N"), "state.json")}",
+            $"--Rotation:StatePath={state.Combine("rotation-state.json")}",
             .. extraArgs,
         ];
         var builder = PoshServerApp.CreateBuilder(args);
@@ -60,6 +65,7 @@ internal sealed class PoshServerHost : IAsyncDisposable
         if (problems.Count > 0)
         {
             await app.DisposeAsync();
+            state.Dispose();
             throw new InvalidOperationException("The server refused to start:\n" + string.Join('\n', problems));
         }
 
@@ -67,7 +73,7 @@ internal sealed class PoshServerHost : IAsyncDisposable
         var addresses = app.Urls;
         var https = new Uri(addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal))).Port;
         var http = new Uri(addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal))).Port;
-        return new PoshServerHost(app, https, http);
+        return new PoshServerHost(app, state, https, http);
     }
 
     /// <summary>A client that reaches this server for any host name (SNI and Host = the URL's host). The dev certificate is accepted.</summary>
@@ -97,5 +103,6 @@ internal sealed class PoshServerHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _state.Dispose();
     }
 }
