@@ -71,7 +71,7 @@ public sealed class XmppConnector
         if (plan.Endpoints.Count == 0)
         {
             var status = plan.ServiceNotOffered ? XmppConnectStatus.ServiceNotOffered : XmppConnectStatus.ResolutionFailed;
-            await SettleAsync(posh).ConfigureAwait(false);
+            await SettleAsync(posh, consulted: false).ConfigureAwait(false);
             return Fail(normalized, service, status, plan.Error ?? "no endpoints", steps, [], last: null);
         }
 
@@ -106,7 +106,7 @@ public sealed class XmppConnector
                     attempts.Add(new XmppConnectAttempt { Endpoint = endpoint, Address = remote, Status = XmppConnectStatus.Connected });
                     var proofType = outcome.Certificate?.ProofType ?? CertificateProofType.None;
                     _logger.Connected(normalized, endpoint.ToString(), remote.ToString(), proofType);
-                    await SettleAsync(posh).ConfigureAwait(false);
+                    await SettleAsync(posh, outcome.Certificate?.Posh is not null).ConfigureAwait(false);
                     return new XmppConnectResult
                     {
                         Status = XmppConnectStatus.Connected,
@@ -134,7 +134,7 @@ public sealed class XmppConnector
         // RFC 6120 §3.2.1 step 8: SRV records were found but none worked: no fallback to A/AAAA of the domain.
         var final = attempts.Max(a => Rank(a.Status));
         var finalStatus = attempts.First(a => Rank(a.Status) == final).Status;
-        await SettleAsync(posh).ConfigureAwait(false);
+        await SettleAsync(posh, lastTls?.Certificate?.Posh is not null).ConfigureAwait(false);
         return Fail(normalized, service, finalStatus, Summarize(finalStatus, attempts), steps, attempts, lastTls, lastTlsAt);
     }
 
@@ -260,9 +260,27 @@ public sealed class XmppConnector
         }
     }
 
-    /// <summary>If the lookup has finished, waits for its step to be recorded, so the report is complete and deterministic.</summary>
-    private static Task SettleAsync((Task<PoshLookupResult> Lookup, Task Recorded) posh) =>
-        posh.Lookup.IsCompleted ? posh.Recorded : Task.CompletedTask;
+    /// <summary>
+    /// Waits for the "posh" step when the decision consulted POSH (the material is then already here, so this is
+    /// immediate) or when the lookup has finished anyway, so the report is complete and deterministic.
+    /// </summary>
+    private static async Task SettleAsync((Task<PoshLookupResult> Lookup, Task Recorded) posh, bool consulted)
+    {
+        if (!consulted && !posh.Lookup.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            // Bounded: a POSH check that gave up (its own time-out) must not hold the result for the lookup's budget.
+            await posh.Recorded.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The report simply has no "posh" step.
+        }
+    }
 
     private static XmppConnectReport Report(
         string domain,
