@@ -23,13 +23,14 @@ internal sealed class TenantCatalogBuilder(
 {
     private readonly ConcurrentDictionary<string, CachedFile<ParsedTenant>> _tenantFiles = new(StringComparer.Ordinal);
     private CachedFile<ParsedSets>? _setsFile;
+    private List<(string Path, (long Length, DateTime Written)? Stamp)>? _lastFiles;
 
     public string DirectoryForLogs => tenantsOptions.Value.ResolveDirectory();
 
     /// <summary>Where the time of the last load went, for the reload log line (large directories).</summary>
     public CatalogLoadTimings LastTimings { get; private set; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 
-    public CatalogLoadResult Load(TenantSnapshot? lastGood)
+    public CatalogLoadResult Load(TenantSnapshot? lastGood, IReadOnlyCollection<string>? changedTenantFiles = null)
     {
         var options = tenantsOptions.Value;
         var directory = options.ResolveDirectory();
@@ -51,7 +52,7 @@ internal sealed class TenantCatalogBuilder(
 
         var started = timeProvider.GetTimestamp();
         var sets = LoadSets(directory, options, lastGood, now, diagnostics, documents);
-        var tenants = LoadTenants(directory, options, sets, lastGood, now, diagnostics, documents);
+        var tenants = LoadTenants(directory, options, sets, lastGood, lastGood is null ? null : changedTenantFiles, now, diagnostics, documents);
         LastTimings = LastTimings with { Total = timeProvider.GetElapsedTime(started) };
 
         var published = sets.Values.SelectMany(s => s.Published).Concat(tenants.Values.SelectMany(t => t.Certificates));
@@ -157,10 +158,13 @@ internal sealed class TenantCatalogBuilder(
 
     private Dictionary<string, TenantEntry> LoadTenants(
         string directory, TenantsOptions options, Dictionary<string, CertificateSetEntry> sets, TenantSnapshot? lastGood,
-        DateTimeOffset now, List<TenantDiagnostic> diagnostics, Dictionary<string, PoshResponse> documents)
+        IReadOnlyCollection<string>? changedTenantFiles, DateTimeOffset now, List<TenantDiagnostic> diagnostics, Dictionary<string, PoshResponse> documents)
     {
         var phase = timeProvider.GetTimestamp();
-        var files = EnumerateTenantFiles(directory, options);
+        var files = changedTenantFiles is not null && _lastFiles is not null
+            ? UpdateTenantFiles(_lastFiles, changedTenantFiles)
+            : EnumerateTenantFiles(directory, options);
+        _lastFiles = files;
         var enumerated = timeProvider.GetElapsedTime(phase);
         phase = timeProvider.GetTimestamp();
         foreach (var stale in _tenantFiles.Keys.Except(files.Select(f => f.Path), StringComparer.Ordinal))
@@ -370,16 +374,46 @@ internal sealed class TenantCatalogBuilder(
                     return false;
                 }
 
-                var name = entry.FileName;
-                return (name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal))
-                    && !name.StartsWith('.') && !name.StartsWith('_')
-                    && !name.SequenceEqual(options.CertificateSetsFile);
+                return IsTenantFileName(entry.FileName, options);
             },
         };
         var files = enumerable.ToList();
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return files;
     }
+
+    /// <summary>The last listing with only the named files looked at again: added, changed or gone.</summary>
+    private static List<(string Path, (long Length, DateTime Written)? Stamp)> UpdateTenantFiles(
+        List<(string Path, (long Length, DateTime Written)? Stamp)> previous, IReadOnlyCollection<string> changed)
+    {
+        var files = previous.ToDictionary(f => f.Path, f => f.Stamp, StringComparer.Ordinal);
+        foreach (var path in changed)
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not null)
+            {
+                files[path] = null;
+            }
+            else if (info.Exists)
+            {
+                files[path] = (info.Length, info.LastWriteTimeUtc);
+            }
+            else
+            {
+                files.Remove(path);
+            }
+        }
+
+        var result = files.Select(pair => (pair.Key, pair.Value)).ToList();
+        result.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return result;
+    }
+
+    /// <summary>Tenant files are <c>*.yaml</c>/<c>*.yml</c> at the top of the directory, except names starting with '.' or '_'.</summary>
+    internal static bool IsTenantFileName(ReadOnlySpan<char> name, TenantsOptions options) =>
+        (name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal))
+        && !name.StartsWith('.') && !name.StartsWith('_')
+        && !name.SequenceEqual(options.CertificateSetsFile);
 
     private static T ReadCached<T>(ref CachedFile<T>? cache, string path, TenantsOptions options, Func<string, T> parse, Func<string, T> unreadable, (long Length, DateTime Written)? knownStamp = null)
         where T : class

@@ -20,6 +20,8 @@ internal sealed class TenantReloadService : BackgroundService
     private readonly List<FileSystemWatcher> _watchers = [];
     private HashSet<string> _watchedDirectories = new(StringComparer.Ordinal);
     private PosixSignalRegistration? _sighup;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _changedTenantFiles = new(StringComparer.Ordinal);
+    private int _sighupReceived;
     private int _fullReloadRequested;
 
     public TenantReloadService(TenantStore store, IOptions<TenantsOptions> options, TimeProvider timeProvider, ILogger<TenantReloadService> logger)
@@ -50,14 +52,14 @@ internal sealed class TenantReloadService : BackgroundService
             {
                 // Handled here: the default action of SIGHUP would terminate the process.
                 context.Cancel = true;
-                Volatile.Write(ref _fullReloadRequested, 1);
-                Signal();
+                Volatile.Write(ref _sighupReceived, 1);
+                RequestFullReload();
             });
         }
 
         UpdateWatchers();
         TenantsLog.Watching(_logger, _options.ResolveDirectory());
-        Signal();
+        RequestFullReload();
         return base.StartAsync(cancellationToken);
     }
 
@@ -66,7 +68,6 @@ internal sealed class TenantReloadService : BackgroundService
         while (!stoppingToken.IsCancellationRequested)
         {
             await _signal.WaitAsync(stoppingToken);
-            var reason = Interlocked.Exchange(ref _fullReloadRequested, 0) == 1 ? "SIGHUP" : "file change";
             if (_options.ReloadDebounce > TimeSpan.Zero)
             {
                 await Task.Delay(_options.ReloadDebounce, _timeProvider, stoppingToken);
@@ -74,9 +75,23 @@ internal sealed class TenantReloadService : BackgroundService
 
             // Events that arrived during the debounce are covered by this reload.
             _signal.Wait(0, CancellationToken.None);
+            var reason = Interlocked.Exchange(ref _sighupReceived, 0) == 1 ? "SIGHUP" : "file change";
+            var full = Interlocked.Exchange(ref _fullReloadRequested, 0) == 1;
+            var changed = _changedTenantFiles.Keys.ToList();
+            foreach (var path in changed)
+            {
+                _changedTenantFiles.TryRemove(path, out _);
+            }
+
+            if (!full && changed.Count == 0)
+            {
+                continue;
+            }
+
             try
             {
-                _store.Reload(reason);
+                // Only tenant files changed: look at just those instead of listing the whole directory again.
+                _store.Reload(reason, full ? null : changed);
                 UpdateWatchers();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -85,6 +100,40 @@ internal sealed class TenantReloadService : BackgroundService
                 TenantsLog.ReloadFailed(_logger, reason, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// A tenant file (top level of the tenants directory) is reloaded on its own; anything else — the certificate
+    /// sets file, certificates, subdirectories — changes what every tenant publishes and triggers a full reload.
+    /// Hidden files (editors' temporaries) are ignored: the rename that puts them in place is an event for the real name.
+    /// </summary>
+    private void Note(string path)
+    {
+        var root = _options.ResolveDirectory();
+        var name = Path.GetFileName(path);
+        if (string.Equals(Path.GetDirectoryName(path), Path.TrimEndingDirectorySeparator(root), StringComparison.Ordinal)
+            && !string.Equals(name, _options.CertificateSetsFile, StringComparison.Ordinal))
+        {
+            if (TenantCatalogBuilder.IsTenantFileName(name, _options))
+            {
+                _changedTenantFiles.TryAdd(path, 0);
+                Signal();
+                return;
+            }
+
+            if (name.StartsWith('.'))
+            {
+                return;
+            }
+        }
+
+        RequestFullReload();
+    }
+
+    private void RequestFullReload()
+    {
+        Volatile.Write(ref _fullReloadRequested, 1);
+        Signal();
     }
 
     private void Signal()
@@ -134,14 +183,18 @@ internal sealed class TenantReloadService : BackgroundService
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName | NotifyFilters.CreationTime,
                 InternalBufferSize = 64 * 1024,
             };
-            watcher.Changed += (_, _) => Signal();
-            watcher.Created += (_, _) => Signal();
-            watcher.Deleted += (_, _) => Signal();
-            watcher.Renamed += (_, _) => Signal();
+            watcher.Changed += (_, e) => Note(e.FullPath);
+            watcher.Created += (_, e) => Note(e.FullPath);
+            watcher.Deleted += (_, e) => Note(e.FullPath);
+            watcher.Renamed += (_, e) =>
+            {
+                Note(e.OldFullPath);
+                Note(e.FullPath);
+            };
             watcher.Error += (_, e) =>
             {
                 TenantsLog.WatcherError(_logger, e.GetException().Message);
-                Signal();
+                RequestFullReload();
             };
             watcher.EnableRaisingEvents = true;
             _watchers.Add(watcher);

@@ -52,12 +52,16 @@ internal sealed class TenantStore : IDisposable
         }
     }
 
-    /// <summary>A later load: errors are logged and rejected files keep their last good version.</summary>
-    public CatalogLoadResult Reload(string reason)
+    /// <summary>
+    /// A later load: errors are logged and rejected files keep their last good version. With
+    /// <paramref name="changedTenantFiles"/>, only those tenant files are looked at again (the watcher named them);
+    /// without, the whole directory is listed.
+    /// </summary>
+    public CatalogLoadResult Reload(string reason, IReadOnlyCollection<string>? changedTenantFiles = null)
     {
         lock (_reloadGate)
         {
-            var result = _builder.Load(Current);
+            var result = _builder.Load(Current, changedTenantFiles);
             LastResult = result;
             var errors = result.Errors.ToList();
             if (errors.Count > 0)

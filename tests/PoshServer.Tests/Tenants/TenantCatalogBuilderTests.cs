@@ -252,6 +252,32 @@ public sealed class TenantCatalogBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Load_WithChangedFiles_LooksOnlyAtThoseFilesAndKeepsTheRest()
+    {
+        _world.WriteTenant("a.yaml", "domain: a.example\nexpires: 600\n");
+        _world.WriteTenant("b.yaml", "domain: b.example\nexpires: 600\n");
+        var builder = CreateBuilder();
+        var first = builder.Load(lastGood: null);
+
+        _world.WriteTenant("a.yaml", "domain: a.example\nexpires: 700\n");
+        _world.WriteTenant("b.yaml", "domain: b.example\nexpires: 700\n");
+        _world.WriteTenant("c.yaml", "domain: c.example\n");
+        _world.Delete("b.yaml");
+        var second = builder.Load(first.Snapshot, [_world.Combine("a.yaml"), _world.Combine("c.yaml")]);
+
+        // a and c were named: a is re-read, c is added. b was not named: the last listing still has it, unchanged.
+        Assert.False(second.HasErrors, string.Join('\n', second.Diagnostics));
+        Assert.Equal(700, second.Snapshot.Tenants["a.example"].Tenant.Expires);
+        Assert.True(second.Snapshot.Tenants.ContainsKey("c.example"));
+        Assert.Same(first.Snapshot.Tenants["b.example"], second.Snapshot.Tenants["b.example"]);
+
+        var third = builder.Load(second.Snapshot, [_world.Combine("b.yaml")]);
+
+        Assert.False(third.Snapshot.Tenants.ContainsKey("b.example"));
+        Assert.Equal(2, third.Snapshot.Tenants.Count);
+    }
+
+    [Fact]
     public void Load_SharedDocuments_AreOneInstanceForTenantsOfTheSameSet()
     {
         _world.WriteTenant("a.yaml", "domain: a.example\n");
