@@ -8,7 +8,9 @@ namespace PoshTesting;
 
 /// <summary>
 /// A real Prosody (Debian 0.12) in the foreground with a temp config: its own loopback address, free ports for
-/// c2s, s2s and their XEP-0368 direct TLS variants, and one VirtualHost per certificate given. Killed on dispose.
+/// c2s, s2s and their XEP-0368 direct TLS variants, and one VirtualHost per certificate given — or per certificate
+/// and key file that something else deploys (certificate rotation), re-read on SIGHUP (mod_posix → config-reloaded →
+/// mod_tls reloads its contexts), which <see cref="ReloadCommand"/> sends. Killed on dispose.
 /// </summary>
 internal sealed class ProsodyServer : IAsyncDisposable
 {
@@ -36,6 +38,12 @@ internal sealed class ProsodyServer : IAsyncDisposable
 
     public int S2sDirectTlsPort { get; }
 
+    /// <summary>Prosody's process id, from its pid file.</summary>
+    public int ProcessId { get; private set; }
+
+    /// <summary>A reload command as a plain argv: SIGHUP to this Prosody, as a deployment runs after replacing files.</summary>
+    public IReadOnlyList<string> ReloadCommand => ["kill", "-HUP", ProcessId.ToString(CultureInfo.InvariantCulture)];
+
     /// <summary>Process output plus Prosody's debug log, for assertion messages.</summary>
     public string Log
     {
@@ -47,16 +55,35 @@ internal sealed class ProsodyServer : IAsyncDisposable
     }
 
     /// <summary>Starts Prosody serving each (virtual host → certificate with private key).</summary>
-    public static async Task<ProsodyServer> StartAsync(IReadOnlyDictionary<string, X509Certificate2> virtualHosts, IEnumerable<X509Certificate2>? intermediates = null)
+    public static Task<ProsodyServer> StartAsync(IReadOnlyDictionary<string, X509Certificate2> virtualHosts, IEnumerable<X509Certificate2>? intermediates = null)
     {
         var chain = intermediates?.ToList() ?? [];
+        return StartAsync(directory => virtualHosts.Select(pair =>
+        {
+            // Named <host>.crt/.key in the certificates directory: that is where Prosody 0.12 looks up the
+            // certificate for an SNI name on direct TLS ports (certmanager.find_host_cert); the per-host ssl
+            // setting covers STARTTLS.
+            var certPath = directory.Combine("certs", pair.Key + ".crt");
+            var keyPath = directory.Combine("certs", pair.Key + ".key");
+            TestCertificates.WritePem(pair.Value, certPath, keyPath, chain);
+            return (pair.Key, certPath, keyPath);
+        }).ToList());
+    }
+
+    /// <summary>Starts Prosody serving <paramref name="virtualHost"/> from certificate and key files deployed elsewhere.</summary>
+    public static Task<ProsodyServer> StartAsync(string virtualHost, string certificatePath, string keyPath) =>
+        StartAsync(_ => [(virtualHost, certificatePath, keyPath)]);
+
+    private static async Task<ProsodyServer> StartAsync(Func<TempDirectory, List<(string Host, string CertificatePath, string KeyPath)>> virtualHosts)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var directory = new TempDirectory("posh-prosody-");
             // A loopback address of its own (127.0.0.0/8), so parallel fixtures never collide on ports.
             var address = new IPAddress([127, 10, (byte)RandomNumberGenerator.GetInt32(1, 255), (byte)RandomNumberGenerator.GetInt32(1, 255)]);
             var ports = Enumerable.Range(0, 4).Select(_ => FreePort.Tcp(address)).ToArray();
-            var config = WriteConfig(directory, address, ports, virtualHosts, chain);
+            Directory.CreateDirectory(directory.Combine("certs"));
+            var config = WriteConfig(directory, address, ports, virtualHosts(directory));
             var process = ExternalProcess.Start("prosody", ["--config", config, "-F"], directory.Path);
             var server = new ProsodyServer(process, directory, address, ports[0], ports[1], ports[2], ports[3]);
             try
@@ -66,6 +93,7 @@ internal sealed class ProsodyServer : IAsyncDisposable
                     await process.WaitForTcpAsync(new IPEndPoint(address, port), TimeSpan.FromSeconds(30));
                 }
 
+                server.ProcessId = await ReadPidAsync(directory.Combine("prosody.pid"), process);
                 return server;
             }
             catch (Exception ex) when (attempt < 3 && ex is InvalidOperationException or TimeoutException)
@@ -76,10 +104,26 @@ internal sealed class ProsodyServer : IAsyncDisposable
         }
     }
 
-    private static string WriteConfig(TempDirectory directory, IPAddress address, int[] ports, IReadOnlyDictionary<string, X509Certificate2> virtualHosts, List<X509Certificate2> chain)
+    private static async Task<int> ReadPidAsync(string pidFile, ExternalProcess process)
+    {
+        // mod_posix writes the pid file when it loads, before the listeners are up; allow a little time anyway.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!deadline.IsCancellationRequested)
+        {
+            if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile, CancellationToken.None)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                return pid;
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        throw new TimeoutException($"prosody wrote no pid file at {pidFile}:\n{process.Output}");
+    }
+
+    private static string WriteConfig(TempDirectory directory, IPAddress address, int[] ports, List<(string Host, string CertificatePath, string KeyPath)> virtualHosts)
     {
         Directory.CreateDirectory(directory.Combine("data"));
-        Directory.CreateDirectory(directory.Combine("certs"));
         Directory.CreateDirectory(directory.Combine("empty-capath"));
         static string Lua(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
         string Port(int port) => "{ " + port.ToString(CultureInfo.InvariantCulture) + " }";
@@ -107,14 +151,8 @@ internal sealed class ProsodyServer : IAsyncDisposable
         // Keep the system trust store out of Prosody's own outgoing TLS.
         config.AppendLine("ssl = { capath = " + Lua(directory.Combine("empty-capath")) + " }");
 
-        foreach (var (host, certificate) in virtualHosts)
+        foreach (var (host, certPath, keyPath) in virtualHosts)
         {
-            // Named <host>.crt/.key in the certificates directory: that is where Prosody 0.12 looks up the
-            // certificate for an SNI name on direct TLS ports (certmanager.find_host_cert); the per-host ssl
-            // setting covers STARTTLS.
-            var certPath = directory.Combine("certs", host + ".crt");
-            var keyPath = directory.Combine("certs", host + ".key");
-            TestCertificates.WritePem(certificate, certPath, keyPath, chain);
             config.AppendLine("VirtualHost " + Lua(host));
             config.AppendLine("    ssl = { certificate = " + Lua(certPath) + "; key = " + Lua(keyPath) + " }");
         }

@@ -141,7 +141,7 @@ public sealed class RotationWithProsodyTests
         private readonly TestCertificateAuthority _ca = new("PoshServer Rotation Test Root");
         private readonly X509Certificate2 _current = TestCertificates.SelfSigned([XmppName]);
         private readonly X509Certificate2 _renewed = TestCertificates.SelfSigned([XmppName]);
-        private DeployedProsodyServer? _prosody;
+        private ProsodyServer? _prosody;
         private PoshServerHost? _server;
         private HttpClient? _observer;
         private Client? _client;
@@ -165,7 +165,7 @@ public sealed class RotationWithProsodyTests
         /// <summary>The renewed certificate.</summary>
         public string C2 { get; }
 
-        public DeployedProsodyServer Prosody => _prosody!;
+        public ProsodyServer Prosody => _prosody!;
 
         public RotationCoordinator Coordinator => _server!.Services.GetRequiredService<RotationCoordinator>();
 
@@ -261,7 +261,7 @@ public sealed class RotationWithProsodyTests
                 TestCertificates.WritePem(web, _state.Combine("https.pem"), _state.Combine("https.key"));
             }
 
-            _prosody = await DeployedProsodyServer.StartAsync(Tenant, World.Combine("deployed/xmpp.pem"), World.Combine("deployed/xmpp.key"));
+            _prosody = await ProsodyServer.StartAsync(Tenant, World.Combine("deployed/xmpp.pem"), World.Combine("deployed/xmpp.key"));
             World.WriteSets($"""
                 default:
                   certificates:
@@ -297,10 +297,10 @@ public sealed class RotationWithProsodyTests
         private readonly HttpClient _http;
         private readonly PoshVerifier _verifier;
         private readonly XmppConnector _connector;
-        private readonly DeployedProsodyServer _prosody;
+        private readonly ProsodyServer _prosody;
         private readonly TimeProvider _clock;
 
-        public Client(TestCertificateAuthority ca, int httpsPort, DeployedProsodyServer prosody, TimeProvider clock)
+        public Client(TestCertificateAuthority ca, int httpsPort, ProsodyServer prosody, TimeProvider clock)
         {
             _prosody = prosody;
             _clock = clock;
