@@ -49,7 +49,7 @@ internal static class ExportCommand
             try
             {
                 var store = app.Services.GetRequiredService<TenantStore>();
-                exporter = ActivatorUtilities.CreateInstance<StaticExporter>(app.Services, ActivatorUtilities.CreateInstance<StaticExportLayout>(app.Services), ActivatorUtilities.CreateInstance<StaticExportWriter>(app.Services));
+                exporter = StaticExporter.Create(app.Services);
                 loaded = store.LoadInitial();
             }
             catch (OptionsValidationException ex)
@@ -84,7 +84,7 @@ internal static class ExportCommand
                     return ExitCodes.Success;
                 }
 
-                using var reloads = ActivatorUtilities.CreateInstance<TenantReloadService>(app.Services);
+                using var reloads = StaticExporter.CreateReloads(app.Services);
                 await exporter.WatchAsync(target, reloads, result => output.WriteLine(Describe(result)), cancellationToken);
                 return ExitCodes.Success;
             }

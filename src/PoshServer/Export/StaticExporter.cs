@@ -10,6 +10,17 @@ namespace PoshServer.Export;
 /// </summary>
 internal sealed class StaticExporter(TenantStore store, StaticExportLayout layout, StaticExportWriter writer, ILogger<StaticExporter> logger)
 {
+    /// <summary>The exporter over the server's own services (tenant store, host names, set-up guide, time).</summary>
+    public static StaticExporter Create(IServiceProvider services) =>
+        ActivatorUtilities.CreateInstance<StaticExporter>(
+            services,
+            ActivatorUtilities.CreateInstance<StaticExportLayout>(services),
+            ActivatorUtilities.CreateInstance<StaticExportWriter>(services));
+
+    /// <summary>A reload service of its own (file watchers, SIGHUP, debounce) for <see cref="WatchAsync"/>; nothing else of the server starts.</summary>
+    public static TenantReloadService CreateReloads(IServiceProvider services) =>
+        ActivatorUtilities.CreateInstance<TenantReloadService>(services);
+
     public async Task<ExportResult> ExportCurrentAsync(ExportTarget target, CancellationToken cancellationToken)
     {
         var snapshot = store.Current;
