@@ -156,7 +156,7 @@ public sealed class KubernetesManifestsTests
 
         foreach (var (key, value) in ((YamlMappingNode)documents["poshserver-tenants"].At("data")).Children)
         {
-            var text = ((YamlScalarNode)value).Value!.Replace("/etc/poshserver/xmpp-certificates/", directory.Combine("certificates") + "/", StringComparison.Ordinal);
+            var text = ((YamlScalarNode)value).Value!.Replace("/etc/poshserver/xmpp-certificates/..data/", directory.Combine("certificates") + "/", StringComparison.Ordinal);
             await File.WriteAllTextAsync(directory.Combine("tenants", ((YamlScalarNode)key).Value!), text);
         }
 
@@ -171,13 +171,12 @@ public sealed class KubernetesManifestsTests
     {
         var patch = Yaml.LoadDocuments(Path.Combine(s_gitSync, "deployment-patch.yaml")).Single();
         var pod = patch.At("spec", "template", "spec");
-        var hooks = Yaml.LoadDocuments(Path.Combine(s_gitSync, "git-sync-hooks-configmap.yaml")).Single();
+        var hooks = Yaml.LoadDocuments(Path.Combine(s_base, "reload-hooks-configmap.yaml")).Single();
 
         // The tenants volume becomes an emptyDir that git-sync fills (configMap: null deletes the base's source).
         var tenants = pod.Get("volumes").Items().Single(v => v.Text("name") == "tenants");
         Assert.NotNull(tenants.Get("emptyDir"));
         Assert.IsType<YamlScalarNode>(tenants.Get("configMap"));
-        Assert.Equal("true", pod.Text("shareProcessNamespace"));
         var sidecar = pod.Get("initContainers").Items().Single(c => c.Text("name") == "git-sync");
         Assert.Equal("Always", sidecar.Text("restartPolicy"));
         var hook = sidecar.Get("env").Items().Single(e => e.Text("name") == "GITSYNC_EXECHOOK_COMMAND").Text("value")!;
@@ -185,6 +184,27 @@ public sealed class KubernetesManifestsTests
         Assert.Contains("kill -HUP", hooks.Text("data", Path.GetFileName(hook)), StringComparison.Ordinal);
         Assert.Equal("1654", sidecar.Text("securityContext", "runAsUser"));
         Assert.StartsWith("/etc/poshserver/tenants/", pod.Get("containers").Items().Single().Get("env").Items().Single(e => e.Text("name") == "Tenants__Directory").Text("value"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reloader_SignalsPoshServerAfterConfigMapSwitches()
+    {
+        // The kubelet's ConfigMap files are symlinks that never change; the server reads through '..data' and the
+        // sidecar sends SIGHUP (a full reload) when the link switches.
+        var deployment = Single("Deployment");
+        var pod = deployment.At("spec", "template", "spec");
+        var reloader = pod.Get("initContainers").Items().Single(c => c.Text("name") == "tenants-reloader");
+        var hooks = Yaml.LoadDocuments(Path.Combine(s_base, "reload-hooks-configmap.yaml")).Single();
+        var env = Container(deployment).Get("env").Items().ToDictionary(e => e.Text("name")!, StringComparer.Ordinal);
+
+        Assert.Equal("true", pod.Text("shareProcessNamespace"));
+        Assert.Equal("Always", reloader.Text("restartPolicy"));
+        Assert.Equal("/etc/poshserver/tenants/..data", env["Tenants__Directory"].Text("value"));
+        var arguments = reloader.Get("command").Items().Cast<YamlScalarNode>().Select(n => n.Value!).ToList();
+        Assert.Equal("/hooks/watch-configmap.sh", arguments[1]);
+        Assert.Contains("/etc/poshserver/tenants", arguments);
+        Assert.Contains("/hooks/reload-poshserver.sh", hooks.Text("data", "watch-configmap.sh"), StringComparison.Ordinal);
+        Assert.Contains("kill -HUP", hooks.Text("data", "reload-poshserver.sh"), StringComparison.Ordinal);
     }
 
     private static IEnumerable<YamlMappingNode> Documents(string directory) =>
