@@ -35,7 +35,7 @@ internal sealed class StaticExportWriter(TimeProvider timeProvider)
 
     // Every file's mtime is derived from its bytes, so nginx's ETag ("<mtime>-<length>" in hex) changes exactly when the
     // bytes change and is the same on every export and every web server that receives a copy, as PoshServer's ETag is.
-    // 2^29 seconds after 2000-01-01 stays in the past (before 2017).
+    // 2^29 seconds after 2000-01-01 stays in the past (until January 2017).
     private static readonly DateTimeOffset s_mtimeBase = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     // ETags are quoted strings: write them as they appear in headers (the manifest is read by upload scripts, not browsers).
