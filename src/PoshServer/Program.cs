@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PoshServer.Acme;
 using PoshServer.Cli;
+using PoshServer.Export;
 using PoshServer.Rotation;
 using PoshServer.TenantChecks;
 
@@ -19,6 +20,7 @@ var certificates = new Command("certificates", "HTTPS certificates PoshServer ob
 certificates.Subcommands.Add(AcmeCertificatesCommand.CreateListCommand());
 certificates.Subcommands.Add(RotationCommand.Create());
 root.Subcommands.Add(certificates);
+root.Subcommands.Add(ExportCommand.Create());
 
 // Without a command, serve: `PoshServer --Tenants:Directory=/etc/posh/tenants` works like `PoshServer serve ...`.
 root.TreatUnmatchedTokensAsErrors = false;

@@ -1,0 +1,86 @@
+using PoshServer.Tests.Export;
+using PoshTesting;
+
+namespace PoshServer.Tests.Deploy;
+
+/// <summary>
+/// The tenants directory as the kubelet mounts a ConfigMap, updated the way its atomic writer does it: the files are
+/// symlinks through <c>..data</c>, an update writes a new timestamped directory, switches <c>..data</c> with a rename
+/// and deletes the old directory. The visible files are symlinks that never change, so the deployment points
+/// Tenants:Directory through <c>..data</c> and its sidecar sends SIGHUP (a full reload) after each switch.
+/// </summary>
+public sealed class ConfigMapVolumeReloadTests : IDisposable
+{
+    private readonly TempDirectory _directory = new("posh-configmap-volume-");
+    private readonly TestCertificateAuthority _authority = new("PoshServer ConfigMap Root");
+
+    public void Dispose()
+    {
+        _authority.Dispose();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task ConfigMapUpdates_FullReloadThroughData_ServesEveryVersion()
+    {
+        // Arrange
+        using var certificate = _authority.Issue(["xmpp.hosting.test"]);
+        var pem = certificate.ExportCertificatePem() + "\n";
+        Write("..2026_12_01_10_00_00.000000001", new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["_certificate-sets.yaml"] = "default:\n  certificates: [hosting.pem]\n",
+            ["hosting.pem"] = pem,
+            ["example.com.yaml"] = "domain: example.com\nexpires: 3600\n",
+        });
+        File.CreateSymbolicLink(_directory.Combine("..data"), "..2026_12_01_10_00_00.000000001");
+        foreach (var key in new[] { "_certificate-sets.yaml", "hosting.pem", "example.com.yaml" })
+        {
+            File.CreateSymbolicLink(_directory.Combine(key), Path.Combine("..data", key));
+        }
+
+        await using var host = ExportHost.Start(_directory.Combine("..data"));
+        Assert.True(host.Store.Current.TryGetTenant("example.com", out var before));
+        Assert.Equal(3600, before.Tenant.Expires);
+
+        // Act: the kubelet's update of one key, then the sidecar's SIGHUP (the reload it triggers: a full one).
+        Write("..2026_12_01_10_05_00.000000002", new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["_certificate-sets.yaml"] = "default:\n  certificates: [hosting.pem]\n",
+            ["hosting.pem"] = pem,
+            ["example.com.yaml"] = "domain: example.com\nexpires: 7200\n",
+        });
+        File.CreateSymbolicLink(_directory.Combine("..data_tmp"), "..2026_12_01_10_05_00.000000002");
+        PoshServer.Export.PosixRename.Replace(_directory.Combine("..data_tmp"), _directory.Combine("..data"));
+        Directory.Delete(_directory.Combine("..2026_12_01_10_00_00.000000001"), recursive: true);
+
+        host.Store.Reload("SIGHUP");
+
+        // Assert: every version, an added key included.
+        Assert.True(host.Store.Current.TryGetTenant("example.com", out var second));
+        Assert.Equal(7200, second.Tenant.Expires);
+
+        Write("..2026_12_01_10_10_00.000000003", new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["_certificate-sets.yaml"] = "default:\n  certificates: [hosting.pem]\n",
+            ["hosting.pem"] = pem,
+            ["example.com.yaml"] = "domain: example.com\nexpires: 9000\n",
+            ["example.org.yaml"] = "domain: example.org\n",
+        });
+        File.CreateSymbolicLink(_directory.Combine("..data_tmp"), "..2026_12_01_10_10_00.000000003");
+        PoshServer.Export.PosixRename.Replace(_directory.Combine("..data_tmp"), _directory.Combine("..data"));
+        Directory.Delete(_directory.Combine("..2026_12_01_10_05_00.000000002"), recursive: true);
+        host.Store.Reload("SIGHUP");
+        Assert.True(host.Store.Current.TryGetTenant("example.com", out var third));
+        Assert.Equal(9000, third.Tenant.Expires);
+        Assert.True(host.Store.Current.TryGetTenant("example.org", out _));
+    }
+
+    private void Write(string version, Dictionary<string, string> files)
+    {
+        Directory.CreateDirectory(_directory.Combine(version));
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(_directory.Combine(version, name), text);
+        }
+    }
+}
