@@ -178,7 +178,7 @@ public sealed class XmppConnector
         var ok = result.Status == DnsResponseStatus.Success && result.Addresses.Count > 0 && result.Dnssec != DnssecStatus.Bogus;
         var detail = ok ? string.Join(", ", result.Addresses) : result.Status + (string.IsNullOrEmpty(result.Detail) ? string.Empty : " (" + result.Detail + ")");
         var security = result.Dnssec == DnssecStatus.Insecure ? string.Empty : " [DNSSEC " + result.Dnssec.ToString().ToLowerInvariant() + "]";
-        steps.Add("dns", $"A/AAAA {endpoint.Host}: {detail}{security}", started, ok);
+        steps.Add("dns", $"A/AAAA {endpoint.Host}: {detail}{security}", started, ok, result.Dnssec);
         return ok ? (result.Addresses, null, result.Dnssec) : ([], $"{endpoint.Host}: no address ({detail}{security})", result.Dnssec);
     }
 
@@ -198,7 +198,7 @@ public sealed class XmppConnector
         if (dane.Tlsa is { } tlsa)
         {
             var records = tlsa.Records.Count == 0 ? tlsa.Status.ToString() : string.Join(", ", tlsa.Records);
-            steps.Add("dane", $"TLSA {tlsa.Name}: {records} [DNSSEC {tlsa.Dnssec.ToString().ToLowerInvariant()}]", started, !dane.IsFailed);
+            steps.Add("dane", $"TLSA {tlsa.Name}: {records} [DNSSEC {tlsa.Dnssec.ToString().ToLowerInvariant()}]", started, !dane.IsFailed, tlsa.Dnssec);
         }
         else if (dane.Failure is not null)
         {

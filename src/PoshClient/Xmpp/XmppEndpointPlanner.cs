@@ -39,8 +39,8 @@ internal sealed class XmppEndpointPlanner(IXmppDns dns, Random? random)
         var directTlsTask = dns.ResolveSrvAsync(directTlsName, cancellationToken);
         var startTls = await startTlsTask.ConfigureAwait(false);
         var directTls = await directTlsTask.ConfigureAwait(false);
-        steps.Add("dns", $"SRV {startTlsName}: {Describe(startTls)}", started, startTls.Status == DnsResponseStatus.Success);
-        steps.Add("dns", $"SRV {directTlsName}: {Describe(directTls)}", started, directTls.Status == DnsResponseStatus.Success);
+        steps.Add("dns", $"SRV {startTlsName}: {Describe(startTls)}", started, startTls.Status == DnsResponseStatus.Success, startTls.Dnssec);
+        steps.Add("dns", $"SRV {directTlsName}: {Describe(directTls)}", started, directTls.Status == DnsResponseStatus.Success, directTls.Dnssec);
 
         var startTlsRecords = Usable(startTls);
         var directTlsRecords = Usable(directTls);
