@@ -25,6 +25,9 @@ public class DaneConnectBenchmarks
     private TestCertificateAuthority _ca = null!;
     private ProsodyServer _prosody = null!;
     private DnssecServer _dns = null!;
+    private ScriptedHttpsServer _web = null!;
+    private HttpClient _client = null!;
+    private PoshClient.Verification.PoshVerifier _verifier = null!;
     private XmppConnector _connector = null!;
 
     [GlobalSetup]
@@ -33,6 +36,9 @@ public class DaneConnectBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        _verifier.Dispose();
+        _client.Dispose();
+        _web.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _dns.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _prosody.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _ca.Dispose();
@@ -93,7 +99,16 @@ public class DaneConnectBenchmarks
 
         var validatorOptions = new PoshCertificateValidatorOptions { ChainPolicy = _ca.CreateChainPolicy() };
         validatorOptions.DnsServers.Add(_dns.ResolverEndPoint);
-        var validator = new PoshCertificateValidator(new PoshClient.Verification.PoshVerifier(new HttpClient(), new PoshClient.PoshClientOptions()), validatorOptions);
+        // The POSH lookup that runs beside DNS goes to a loopback web server that publishes nothing (404, then
+        // negatively cached), so neither connection depends on POSH and nothing leaves the machine.
+        var web = _ca.Issue([PkixDomain, DaneDomain]);
+        _web = await ScriptedHttpsServer.StartAsync(_ => web);
+        var options = new PoshClient.PoshClientOptions { WebChainPolicy = _ca.CreateChainPolicy() };
+        var handler = PoshClient.Verification.PoshVerifier.CreateHttpHandler(options);
+        handler.ConnectCallback = _web.ConnectCallback;
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _verifier = new PoshClient.Verification.PoshVerifier(_client, options);
+        var validator = new PoshCertificateValidator(_verifier, validatorOptions);
         _connector = new XmppConnector(validator);
         await ConnectPkix();
         await ConnectDane();
