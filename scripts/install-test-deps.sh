@@ -7,6 +7,9 @@ packages=(
   prosody lua-unbound          # XMPP server for handshake tests (lua-unbound: its resolver can use our test DNS)
   pebble                       # Let's Encrypt's ACME test server, with pebble-challtestsrv
   dnsmasq-base                 # test DNS server (binary only, no system service)
+  ldnsutils                    # ldns-keygen/ldns-signzone: DNSSEC-signed test zones (DANE tests)
+  nsd                          # authoritative server for the signed test zones
+  unbound                      # validating resolver for the DANE tests (own config, port and pid file)
   nginx-light                  # a separate web server for reference files and benchmarks
   chromium                     # headless browser for the status page test
   openssl curl ca-certificates
@@ -26,6 +29,6 @@ if ((${#missing[@]})); then
 fi
 
 # The Debian packages start nothing we rely on; make sure no packaged service holds ports or files we need.
-for svc in prosody nginx; do
+for svc in prosody nginx unbound nsd; do
   if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
 done

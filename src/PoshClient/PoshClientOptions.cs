@@ -78,6 +78,18 @@ public sealed class PoshClientOptions
     public X509ChainPolicy? XmppChainPolicy { get; set; }
 
     /// <summary>
+    /// Validating resolvers whose AD bit is believed, besides those on loopback when
+    /// <see cref="TrustLoopbackDnssecResolvers"/> is set (RFC 6840 §5.8: only a resolver the client trusts, over a
+    /// path it trusts). DANE (RFC 7673) and secure delegation (RFC 7712 §6) need Secure answers.
+    /// </summary>
+    /// <value>Default empty.</value>
+    public IList<IPAddress> DnssecTrustedResolvers { get; } = [];
+
+    /// <summary>Believe the AD bit of resolvers on a loopback address (a validating resolver on this host).</summary>
+    /// <value>Default true.</value>
+    public bool TrustLoopbackDnssecResolvers { get; set; } = true;
+
+    /// <summary>
     /// Where to report failed POSH verifications (mismatch, certificate not valid now, invalid material), e.g. the
     /// hoster's <c>https://posh.hosting.example/posh-reports</c>. Reports are sent in the background, never delay a
     /// verification, and are dropped when more than 64 are waiting. Must be an absolute https URL.

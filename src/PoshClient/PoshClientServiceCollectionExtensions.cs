@@ -12,8 +12,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PoshClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PoshVerifier"/>, <see cref="PoshCertificateValidator"/> (for a TLS callback of your own),
-    /// <see cref="XmppConnector"/> (SRV, STARTTLS or direct TLS, PKIX then POSH) and <see cref="DnsResolver"/>, all singletons;
+    /// Registers <see cref="PoshVerifier"/>, <see cref="PoshCertificateValidator"/> (for a TLS callback of your own, and
+    /// inbound s2s with DANE), <see cref="XmppConnector"/> (SRV, STARTTLS or direct TLS; DANE, PKIX, then POSH) and the
+    /// internal DNS resolver (the DO bit set; the AD bit believed from <see cref="PoshClientOptions.DnssecTrustedResolvers"/>
+    /// and loopback resolvers), all singletons;
     /// the verifier's named <see cref="HttpClient"/> (<see cref="PoshVerifier.HttpClientName"/>, built by
     /// <see cref="PoshVerifier.CreateHttpHandler"/>, resolving through <see cref="PoshClientOptions.DnsServers"/> when set);
     /// <see cref="TimeProvider.System"/> unless one is registered; and <see cref="PoshClientOptions"/> validated at start-up.
@@ -32,10 +34,16 @@ public static class PoshClientServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider =>
         {
-            var dns = new DnsResolverOptions();
-            foreach (var server in provider.GetRequiredService<IOptions<PoshClientOptions>>().Value.DnsServers)
+            var clientOptions = provider.GetRequiredService<IOptions<PoshClientOptions>>().Value;
+            var dns = new DnsResolverOptions { TrustLoopbackValidators = clientOptions.TrustLoopbackDnssecResolvers };
+            foreach (var server in clientOptions.DnsServers)
             {
                 dns.Servers.Add(server);
+            }
+
+            foreach (var trusted in clientOptions.DnssecTrustedResolvers)
+            {
+                dns.TrustedValidators.Add(trusted);
             }
 
             return new DnsResolver(dns, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<DnsResolver>>());
@@ -60,9 +68,10 @@ public static class PoshClientServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<PoshVerifier>>()));
         services.TryAddSingleton(provider => new PoshCertificateValidator(
-            provider.GetRequiredService<PoshVerifier>(),
+            new PoshVerifierCheck(provider.GetRequiredService<PoshVerifier>()),
             new PoshCertificateValidatorOptions { ChainPolicy = provider.GetRequiredService<IOptions<PoshClientOptions>>().Value.XmppChainPolicy },
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            new DnsResolverLookup(provider.GetRequiredService<DnsResolver>())));
         services.TryAddSingleton(provider => new XmppConnector(
             provider.GetRequiredService<DnsResolver>(),
             provider.GetRequiredService<PoshCertificateValidator>(),

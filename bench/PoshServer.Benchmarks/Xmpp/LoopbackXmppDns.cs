@@ -22,4 +22,7 @@ internal sealed class LoopbackXmppDns(IPAddress address, int c2sPort) : IXmppDns
         Task.FromResult(string.Equals(hostName, ServerName, StringComparison.OrdinalIgnoreCase)
             ? new DnsAddressResult { Status = DnsResponseStatus.Success, Addresses = [address] }
             : new DnsAddressResult { Status = DnsResponseStatus.NameError, Addresses = [] });
+
+    public Task<DnsTlsaResult> ResolveTlsaAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult(new DnsTlsaResult { Name = name, Status = DnsResponseStatus.NoData, Dnssec = PoshClient.Dane.DnssecStatus.Insecure, Records = [] });
 }

@@ -12,6 +12,15 @@ internal sealed record DnsMessage
 
     public required bool IsTruncated { get; init; }
 
+    /// <summary>
+    /// The AD bit (RFC 4035 §3.2.3): the server says it validated every record in the answer and authority sections.
+    /// Worth something only from a validating resolver the client trusts, over a path it trusts (RFC 6840 §5.8).
+    /// </summary>
+    public bool IsAuthenticData { get; init; }
+
+    /// <summary>Extended DNS errors of the OPT record (RFC 8914), e.g. 6 "DNSSEC Bogus" or 7 "Signature Expired".</summary>
+    public IReadOnlyList<DnsExtendedError> ExtendedErrors { get; init; } = [];
+
     public required DnsResponseCode ResponseCode { get; init; }
 
     /// <summary>The echoed question, or null when QDCOUNT is not 1 (such a response never matches our query).</summary>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text;
+using PoshClient.Dane;
 
 namespace PoshClient.Dns;
 
@@ -13,6 +14,7 @@ internal static class DnsMessageParser
 {
     private const int HeaderLength = 12;
     private const int MaxNameLength = 255;
+    private const ushort ExtendedErrorOption = 15;
 
     /// <summary>
     /// Parses a message. With <paramref name="includeRecords"/> false only the header and question are read, which is
@@ -133,6 +135,7 @@ internal static class DnsMessageParser
             Id = id,
             IsResponse = (flags & 0x8000) != 0,
             IsTruncated = isTruncated,
+            IsAuthenticData = (flags & 0x0020) != 0,
             ResponseCode = (DnsResponseCode)(flags & 0x000F),
             Question = question,
         };
@@ -141,11 +144,15 @@ internal static class DnsMessageParser
             return header;
         }
 
+        var answers = ReadRecords(message, ref offset, answerCount);
+        var authorities = ReadRecords(message, ref offset, authorityCount);
+        var additionals = ReadRecords(message, ref offset, additionalCount);
         return header with
         {
-            Answers = ReadRecords(message, ref offset, answerCount),
-            Authorities = ReadRecords(message, ref offset, authorityCount),
-            Additionals = ReadRecords(message, ref offset, additionalCount),
+            Answers = answers,
+            Authorities = authorities,
+            Additionals = additionals,
+            ExtendedErrors = [.. additionals.Where(r => r.Type == DnsRecordType.Opt).SelectMany(r => r.ExtendedErrors)],
         };
     }
 
@@ -210,10 +217,61 @@ internal static class DnsMessageParser
                     Srv = new SrvRecord { Priority = priority, Weight = weight, Port = port, Target = target, TimeToLive = record.TimeToLive },
                 };
                 break;
+            case DnsRecordType.Tlsa:
+                // RFC 6698 §2.1: usage, selector, matching type (one octet each), then the association data.
+                if (dataLength < 3)
+                {
+                    throw new FormatException($"The RDATA of a TLSA record for '{name}' has {dataLength} bytes, fewer than 3.");
+                }
+
+                record = record with
+                {
+                    Tlsa = new TlsaRecord
+                    {
+                        Usage = data[dataStart],
+                        Selector = data[dataStart + 1],
+                        MatchingType = data[dataStart + 2],
+                        Data = data[(dataStart + 3)..dataEnd].ToArray(),
+                        TimeToLive = record.TimeToLive,
+                    },
+                };
+                break;
+            case DnsRecordType.Opt:
+                record = record with { ExtendedErrors = ReadExtendedErrors(data[dataStart..dataEnd], name) };
+                break;
         }
 
         offset = dataEnd;
         return record;
+    }
+
+    /// <summary>Reads the EDE options (RFC 8914 §2) of an OPT record's RDATA, a sequence of (code, length, data) options (RFC 6891 §6.1.2).</summary>
+    private static List<DnsExtendedError> ReadExtendedErrors(ReadOnlySpan<byte> options, string name)
+    {
+        var errors = new List<DnsExtendedError>();
+        var offset = 0;
+        while (offset < options.Length)
+        {
+            var code = ReadUInt16(options, ref offset);
+            var length = ReadUInt16(options, ref offset);
+            if (offset + length > options.Length)
+            {
+                throw new FormatException($"An EDNS option in the OPT record '{name}' runs past its RDATA.");
+            }
+
+            if (code == ExtendedErrorOption && length >= 2)
+            {
+                var infoCode = BinaryPrimitives.ReadUInt16BigEndian(options[offset..]);
+
+                // RFC 8914 §2: EXTRA-TEXT is UTF-8 and not NUL-terminated; it is for people, so replace what does not decode.
+                var text = Encoding.UTF8.GetString(options.Slice(offset + 2, length - 2));
+                errors.Add(new DnsExtendedError(infoCode, text));
+            }
+
+            offset += length;
+        }
+
+        return errors;
     }
 
     private static IPAddress ReadAddress(ReadOnlySpan<byte> data, int start, int length, int expected, string name)

@@ -20,9 +20,10 @@ internal static class DnsQueryBuilder
 
     /// <summary>
     /// Builds a recursive (RD=1) query for one question of class IN. <paramref name="asciiName"/> is an absolute name
-    /// in ASCII (IDNA already applied) without trailing dot.
+    /// in ASCII (IDNA already applied) without trailing dot. <paramref name="requestDnssec"/> sets the DO bit (RFC 3225),
+    /// so that a validating resolver returns RRSIGs and says in the AD bit whether it validated the answer (RFC 4035 §3.2.3).
     /// </summary>
-    public static byte[] Build(ushort id, string asciiName, DnsRecordType type, bool useEdns = true)
+    public static byte[] Build(ushort id, string asciiName, DnsRecordType type, bool useEdns = true, bool requestDnssec = false)
     {
         var name = EncodeName(asciiName);
         var message = new byte[HeaderLength + name.Length + 4 + (useEdns ? OptRecordLength : 0)];
@@ -37,11 +38,16 @@ internal static class DnsQueryBuilder
         BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 2)..], DnsQuestion.ClassInternet);
         if (useEdns)
         {
-            // RFC 6891 §6.1.2: root owner name, TYPE OPT, CLASS = payload size, TTL = extended RCODE/version/flags (all 0), no options.
+            // RFC 6891 §6.1.2: root owner name, TYPE OPT, CLASS = payload size, TTL = extended RCODE/version/flags, no options.
             offset += 4;
             span[offset] = 0;
             BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 1)..], (ushort)DnsRecordType.Opt);
             BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 3)..], AdvertisedUdpPayloadSize);
+            if (requestDnssec)
+            {
+                // RFC 3225 §3: DO is the top bit of the flags half of the OPT TTL (bytes: extended RCODE, version, flags).
+                span[offset + 7] = 0x80;
+            }
         }
 
         return message;

@@ -5,18 +5,21 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PoshClient.Dane;
 
 namespace PoshClient.Dns;
 
 /// <summary>
-/// A small stub resolver (RFC 1035) for SRV, A and AAAA: UDP with EDNS0, TCP on truncation (RFC 7766),
-/// response validation, timeouts and retries over a configurable server list.
+/// A small stub resolver (RFC 1035) for SRV, A, AAAA and TLSA: UDP with EDNS0, TCP on truncation (RFC 7766),
+/// response validation, timeouts and retries over a configurable server list, and the DNSSEC status of each answer
+/// as a security-aware stub resolver sees it (RFC 4035 §4.9): the DO bit is set, and the AD bit of a trusted
+/// validating resolver makes an answer Secure; a DNSSEC extended error from it makes it Bogus.
 /// </summary>
 /// <remarks>
 /// Names are always absolute: the resolv.conf search list is never applied, because XMPP and POSH look up names a
 /// domain owner published (RFC 6120 §3.2.1), not names relative to the client's network.
 /// </remarks>
-public sealed class DnsResolver
+internal sealed class DnsResolver
 {
     private static readonly TimeSpan s_minAttemptTimeout = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_maxAttemptTimeout = TimeSpan.FromSeconds(30);
@@ -73,6 +76,7 @@ public sealed class DnsResolver
         return new DnsSrvResult
         {
             Status = outcome.Status,
+            Dnssec = outcome.Dnssec,
             Records = records,
             Detail = outcome.Detail,
             AdditionalAddresses = outcome.Message is null ? ReadOnlyDictionary<string, IReadOnlyList<IPAddress>>.Empty : CollectAdditionalAddresses(outcome.Message, records),
@@ -101,8 +105,26 @@ public sealed class DnsResolver
         return new DnsAddressResult
         {
             Status = CombineAddressStatus(aaaa.Status, a.Status, addresses.Count > 0),
+            Dnssec = CombineDnssec(aaaa.Dnssec, a.Dnssec),
             Addresses = addresses,
             Detail = $"AAAA: {aaaa.Detail}; A: {a.Detail}",
+        };
+    }
+
+    /// <summary>Queries the TLSA records of a name such as <c>_5269._tcp.xmpp.example.net</c> (RFC 6698 §3).</summary>
+    /// <param name="name">The TLSA owner name.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    public async Task<DnsTlsaResult> ResolveTlsaAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var outcome = await QueryAsync(name, DnsRecordType.Tlsa, cancellationToken).ConfigureAwait(false);
+        return new DnsTlsaResult
+        {
+            Name = name.TrimEnd('.'),
+            Status = outcome.Status,
+            Dnssec = outcome.Dnssec,
+            Records = [.. outcome.Answers.Select(r => r.Tlsa).OfType<TlsaRecord>()],
+            Detail = outcome.Detail,
         };
     }
 
@@ -199,7 +221,10 @@ public sealed class DnsResolver
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var outcome = await QueryServerAsync(server, question, attemptTimeout, cancellationToken).ConfigureAwait(false);
-                if (outcome.Status is DnsResponseStatus.Success or DnsResponseStatus.NoData or DnsResponseStatus.NameError)
+                // A bogus answer is definitive too: asking the next server could only bring an answer that was not
+                // validated, i.e. a downgrade (RFC 4035 §5.5: the resolver must not return bogus data as if secure).
+                if (outcome.Status is DnsResponseStatus.Success or DnsResponseStatus.NoData or DnsResponseStatus.NameError
+                    || outcome.Dnssec == DnssecStatus.Bogus)
                 {
                     _logger.QueryCompleted(type, asciiName, outcome.Status, outcome.Detail);
                     return outcome;
@@ -275,6 +300,22 @@ public sealed class DnsResolver
         return aaaa == DnsResponseStatus.NoData ? a : aaaa;
     }
 
+    /// <summary>An address answer is secure only when both the AAAA and the A answers are (a missing type proven by NSEC included).</summary>
+    private static DnssecStatus CombineDnssec(DnssecStatus aaaa, DnssecStatus a)
+    {
+        if (aaaa == DnssecStatus.Bogus || a == DnssecStatus.Bogus)
+        {
+            return DnssecStatus.Bogus;
+        }
+
+        if (aaaa == DnssecStatus.Secure && a == DnssecStatus.Secure)
+        {
+            return DnssecStatus.Secure;
+        }
+
+        return aaaa == DnssecStatus.Indeterminate || a == DnssecStatus.Indeterminate ? DnssecStatus.Indeterminate : DnssecStatus.Insecure;
+    }
+
     private static ReadOnlyDictionary<string, IReadOnlyList<IPAddress>> CollectAdditionalAddresses(DnsMessage message, List<SrvRecord> records)
     {
         // RFC 2782 "the Additional Data section ... may contain A records for the targets"; IPv6 first, like ResolveAddressesAsync.
@@ -287,21 +328,35 @@ public sealed class DnsResolver
         return addresses.AsReadOnly();
     }
 
-    private static DnsQueryOutcome Interpret(DnsMessage message, DnsQuestion question, IPEndPoint server, string via)
+    private static DnsQueryOutcome Interpret(DnsMessage message, DnsQuestion question, IPEndPoint server, string via, bool trustedValidator)
     {
         var source = $"{question.Type.ToString().ToUpperInvariant()} {question.Name} from {server}{via}";
+
+        // RFC 6840 §5.8: the AD bit means something only from a validating resolver the client trusts.
+        var dnssec = trustedValidator && message.IsAuthenticData ? DnssecStatus.Secure : DnssecStatus.Insecure;
+        var security = dnssec == DnssecStatus.Secure ? ", DNSSEC secure" : message.IsAuthenticData ? ", AD ignored (resolver not trusted)" : ", DNSSEC insecure";
         switch (message.ResponseCode)
         {
             case DnsResponseCode.NoError:
                 var answers = message.GetAnswers(question.Name, question.Type);
                 return answers.Count > 0
-                    ? new DnsQueryOutcome { Status = DnsResponseStatus.Success, Detail = $"{source}: {answers.Count.ToString(CultureInfo.InvariantCulture)} record(s)", Message = message, Answers = answers }
-                    : new DnsQueryOutcome { Status = DnsResponseStatus.NoData, Detail = $"{source}: NOERROR without answers (NODATA)", Message = message };
+                    ? new DnsQueryOutcome { Status = DnsResponseStatus.Success, Dnssec = dnssec, Detail = $"{source}: {answers.Count.ToString(CultureInfo.InvariantCulture)} record(s){security}", Message = message, Answers = answers }
+                    : new DnsQueryOutcome { Status = DnsResponseStatus.NoData, Dnssec = dnssec, Detail = $"{source}: NOERROR without answers (NODATA){security}", Message = message };
             case DnsResponseCode.NameError:
                 // Authoritative for the whole name: another server would say the same (RFC 1035 §4.1.1, RFC 2308 §2.1).
-                return new DnsQueryOutcome { Status = DnsResponseStatus.NameError, Detail = $"{source}: NXDOMAIN", Message = message };
+                return new DnsQueryOutcome { Status = DnsResponseStatus.NameError, Dnssec = dnssec, Detail = $"{source}: NXDOMAIN{security}", Message = message };
+            case DnsResponseCode.ServerFailure when trustedValidator && message.ExtendedErrors.Any(e => e.IsDnssecFailure):
+                // A validating resolver signals a validation failure as SERVFAIL (RFC 4035 §5.5); RFC 8914 says which.
+                return new DnsQueryOutcome
+                {
+                    Status = DnsResponseStatus.ServerFailure,
+                    Dnssec = DnssecStatus.Bogus,
+                    Detail = $"{source}: SERVFAIL, DNSSEC bogus ({string.Join("; ", message.ExtendedErrors)})",
+                    Message = message,
+                };
             case DnsResponseCode.ServerFailure or DnsResponseCode.Refused:
-                return new DnsQueryOutcome { Status = DnsResponseStatus.ServerFailure, Detail = $"{source}: {(message.ResponseCode == DnsResponseCode.Refused ? "REFUSED" : "SERVFAIL")}" };
+                var extended = message.ExtendedErrors.Count > 0 ? " (" + string.Join("; ", message.ExtendedErrors) + ")" : string.Empty;
+                return new DnsQueryOutcome { Status = DnsResponseStatus.ServerFailure, Detail = $"{source}: {(message.ResponseCode == DnsResponseCode.Refused ? "REFUSED" : "SERVFAIL")}{extended}" };
             default:
                 return new DnsQueryOutcome { Status = DnsResponseStatus.Failure, Detail = $"{source}: RCODE {((int)message.ResponseCode).ToString(CultureInfo.InvariantCulture)}" };
         }
@@ -323,7 +378,7 @@ public sealed class DnsResolver
     {
         // RFC 5452 §9.2: an unpredictable id is part of what makes spoofing hard.
         var id = (ushort)RandomNumberGenerator.GetInt32(0, ushort.MaxValue + 1);
-        var query = DnsQueryBuilder.Build(id, question.Name, question.Type);
+        var query = DnsQueryBuilder.Build(id, question.Name, question.Type, requestDnssec: _options.RequestDnssec);
         var via = string.Empty;
         _logger.Querying(server, question.Type, question.Name);
         try
@@ -346,7 +401,7 @@ public sealed class DnsResolver
             }
 
             return exchange.Message is { } message
-                ? Interpret(message, question, server, via)
+                ? Interpret(message, question, server, via, _options.IsTrustedValidator(server.Address))
                 : new DnsQueryOutcome { Status = DnsResponseStatus.Failure, Detail = exchange.Error ?? $"no answer from {server}" };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

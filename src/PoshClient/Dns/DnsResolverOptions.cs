@@ -3,7 +3,7 @@ using System.Net;
 namespace PoshClient.Dns;
 
 /// <summary>Options of <see cref="DnsResolver"/>.</summary>
-public sealed class DnsResolverOptions
+internal sealed class DnsResolverOptions
 {
     /// <summary>
     /// The servers to ask, in order. Empty (the default): the nameservers of /etc/resolv.conf (at most three; 127.0.0.1
@@ -23,4 +23,29 @@ public sealed class DnsResolverOptions
     /// next address. Default 10 s; range 100 ms – 2 min.
     /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Set the DO bit (RFC 3225) so that a validating resolver reports, in the AD bit, whether it validated the answer,
+    /// and explains a validation failure with an extended DNS error (RFC 8914). Default true.
+    /// </summary>
+    public bool RequestDnssec { get; set; } = true;
+
+    /// <summary>
+    /// Addresses of validating resolvers whose AD bit is believed (RFC 6840 §5.8: only over a secure path to a resolver
+    /// the client trusts). Default empty; see <see cref="TrustLoopbackValidators"/>.
+    /// </summary>
+    public IList<IPAddress> TrustedValidators { get; } = [];
+
+    /// <summary>
+    /// Believe the AD bit of resolvers on a loopback address (a validating resolver on this host, the usual secure
+    /// path). Default true. An AD bit from any other server is ignored unless it is in <see cref="TrustedValidators"/>.
+    /// </summary>
+    public bool TrustLoopbackValidators { get; set; } = true;
+
+    /// <summary>True when the AD bit of <paramref name="server"/> counts.</summary>
+    public bool IsTrustedValidator(IPAddress server)
+    {
+        var address = server.IsIPv4MappedToIPv6 ? server.MapToIPv4() : server;
+        return (TrustLoopbackValidators && IPAddress.IsLoopback(address)) || TrustedValidators.Any(a => a.Equals(address));
+    }
 }

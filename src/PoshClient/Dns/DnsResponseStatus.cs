@@ -1,7 +1,7 @@
 namespace PoshClient.Dns;
 
 /// <summary>How a DNS lookup ended. Only <see cref="Success"/> carries records.</summary>
-public enum DnsResponseStatus
+internal enum DnsResponseStatus
 {
     /// <summary>NOERROR with at least one answer of the requested type.</summary>
     Success,

@@ -1,13 +1,18 @@
 using System.Collections.ObjectModel;
 using System.Net;
 
+using PoshClient.Dane;
+
 namespace PoshClient.Dns;
 
 /// <summary>The answer to an SRV query.</summary>
-public sealed record DnsSrvResult
+internal sealed record DnsSrvResult
 {
     /// <summary>How the lookup ended.</summary>
     public required DnsResponseStatus Status { get; init; }
+
+    /// <summary>The DNSSEC status of the answer: Secure only with the AD bit of a trusted validating resolver.</summary>
+    public DnssecStatus Dnssec { get; init; } = DnssecStatus.Insecure;
 
     /// <summary>The records, in the order the server sent them (order them with <see cref="SrvOrdering"/>).</summary>
     public required IReadOnlyList<SrvRecord> Records { get; init; }

@@ -1,7 +1,7 @@
 namespace PoshClient.Dns;
 
 /// <summary>The RFC 2782 target selection order: by priority, then weighted random within a priority.</summary>
-public static class SrvOrdering
+internal static class SrvOrdering
 {
     /// <summary>Orders <paramref name="records"/> for connection attempts; "." targets are dropped.</summary>
     /// <param name="records">The records of one SRV answer.</param>

@@ -1,7 +1,7 @@
 namespace PoshClient.Dns;
 
 /// <summary>One SRV resource record (RFC 2782).</summary>
-public sealed record SrvRecord
+internal sealed record SrvRecord
 {
     /// <summary>Lower is tried first (RFC 2782 "Priority").</summary>
     public required ushort Priority { get; init; }

@@ -30,18 +30,23 @@ internal sealed class PkixValidator
     /// <param name="service">Selects the SRV-ID service label.</param>
     /// <param name="leaf">The presented end-entity certificate.</param>
     /// <param name="intermediates">Further certificates the peer sent, used only to build the path.</param>
-    public PkixValidationResult Validate(string domain, PoshService service, X509Certificate2 leaf, IEnumerable<X509Certificate2> intermediates)
+    /// <param name="delegatedNames">
+    /// SRV targets from a DNSSEC-secure SRV answer: further reference identities (DNS-IDs) under secure delegation
+    /// (RFC 7712 §6, RFC 7673 §4.1). Empty unless the SRV answer was validated.
+    /// </param>
+    public PkixValidationResult Validate(string domain, PoshService service, X509Certificate2 leaf, IEnumerable<X509Certificate2> intermediates, IReadOnlyList<string>? delegatedNames = null)
     {
         var failures = PkixFailures.None;
         var reasons = new List<string>();
         CheckChain(leaf, intermediates, ref failures, reasons);
 
         var presented = SubjectAltNameReader.Read(leaf);
-        var match = IdentityMatcher.FindMatch(domain, service, presented);
+        var match = IdentityMatcher.FindMatch(domain, service, presented) ?? FindDelegatedMatch(delegatedNames, presented);
         if (match is null)
         {
             failures |= PkixFailures.NameMismatch;
-            reasons.Add($"name mismatch (certificate names {presented.Describe()}; expected {domain})");
+            var expected = delegatedNames is { Count: > 0 } ? $"{domain} or its securely delegated SRV target {string.Join(", ", delegatedNames)}" : domain;
+            reasons.Add($"name mismatch (certificate names {presented.Describe()}; expected {expected})");
         }
 
         return new PkixValidationResult
@@ -52,6 +57,21 @@ internal sealed class PkixValidator
             MatchedIdentifier = match,
             Reason = failures == PkixFailures.None ? $"chain trusted and {match} matches {domain}" : string.Join("; ", reasons),
         };
+    }
+
+    /// <summary>RFC 7673 §4.1: with a secure SRV answer the target host name is a DNS-ID reference identity too.</summary>
+    internal static string? FindDelegatedMatch(IReadOnlyList<string>? delegatedNames, PresentedIdentifiers presented)
+    {
+        foreach (var target in delegatedNames ?? [])
+        {
+            var dnsName = presented.DnsNames.FirstOrDefault(n => IdentityMatcher.MatchesDnsId(target, n));
+            if (dnsName is not null)
+            {
+                return $"DNS-ID {dnsName} (the DNSSEC-secure SRV target {target}, RFC 7673 §4.1)";
+            }
+        }
+
+        return null;
     }
 
     private void CheckChain(X509Certificate2 leaf, IEnumerable<X509Certificate2> intermediates, ref PkixFailures failures, List<string> reasons)

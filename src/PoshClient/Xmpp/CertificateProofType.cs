@@ -11,4 +11,7 @@ public enum CertificateProofType
 
     /// <summary>Matches the domain's POSH fingerprints and is within its validity period (RFC 7711 §3.3, §6).</summary>
     Posh,
+
+    /// <summary>Matches a usable TLSA record of a DNSSEC-secure answer under that record's usage (RFC 7712 §5.1, RFC 7673).</summary>
+    Dane,
 }

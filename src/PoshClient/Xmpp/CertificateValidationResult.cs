@@ -1,10 +1,11 @@
+using PoshClient.Dane;
 using PoshClient.Documents;
 using PoshClient.Pkix;
 using PoshClient.Verification;
 
 namespace PoshClient.Xmpp;
 
-/// <summary>The decision on a presented certificate for an XMPP domain: PKIX first, then POSH (RFC 7712 §5.2).</summary>
+/// <summary>The decision on a presented certificate for an XMPP domain: DANE when it applies, then PKIX, then POSH (RFC 7712 §7).</summary>
 public sealed record CertificateValidationResult
 {
     /// <summary>How the certificate was accepted, or <see cref="CertificateProofType.None"/>.</summary>
@@ -27,6 +28,9 @@ public sealed record CertificateValidationResult
 
     /// <summary>The PKIX result, when a certificate was presented.</summary>
     public PkixValidationResult? Pkix { get; init; }
+
+    /// <summary>The DANE result: what the SRV and TLSA answers said, and the TLSA record that matched, if any.</summary>
+    public DaneVerificationResult? Dane { get; init; }
 
     /// <summary>The POSH result, when POSH was consulted (only after a chain or name failure).</summary>
     public PoshVerificationResult? Posh { get; init; }

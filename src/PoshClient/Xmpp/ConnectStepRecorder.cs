@@ -20,7 +20,7 @@ internal sealed class ConnectStepRecorder(TimeProvider timeProvider)
 
     public long Start() => timeProvider.GetTimestamp();
 
-    public void Add(string name, string detail, long started, bool succeeded)
+    public void Add(string name, string detail, long started, bool succeeded, PoshClient.Dane.DnssecStatus? dnssec = null)
     {
         var step = new XmppConnectStep
         {
@@ -29,6 +29,7 @@ internal sealed class ConnectStepRecorder(TimeProvider timeProvider)
             Started = timeProvider.GetElapsedTime(_origin, started),
             Duration = timeProvider.GetElapsedTime(started),
             Succeeded = succeeded,
+            Dnssec = dnssec,
         };
         lock (_gate)
         {

@@ -10,4 +10,10 @@ internal sealed class DnsResolverLookup(DnsResolver resolver) : IXmppDns
 
     public Task<DnsAddressResult> ResolveAddressesAsync(string hostName, CancellationToken cancellationToken) =>
         resolver.ResolveAddressesAsync(hostName, cancellationToken);
+
+    public Task<DnsTlsaResult> ResolveTlsaAsync(string name, CancellationToken cancellationToken) =>
+        resolver.ResolveTlsaAsync(name, cancellationToken);
+
+    /// <summary>The resolver itself, for the HTTP connect callback of a connector built on a validator.</summary>
+    public DnsResolver Resolver => resolver;
 }

@@ -8,4 +8,6 @@ internal interface IXmppDns
     Task<DnsSrvResult> ResolveSrvAsync(string name, CancellationToken cancellationToken);
 
     Task<DnsAddressResult> ResolveAddressesAsync(string hostName, CancellationToken cancellationToken);
+
+    Task<DnsTlsaResult> ResolveTlsaAsync(string name, CancellationToken cancellationToken);
 }

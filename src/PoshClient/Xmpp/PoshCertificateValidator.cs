@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using PoshClient.Dane;
+using PoshClient.Dns;
 using PoshClient.Documents;
 using PoshClient.Pkix;
 using PoshClient.Verification;
@@ -9,10 +11,12 @@ using PoshClient.Verification;
 namespace PoshClient.Xmpp;
 
 /// <summary>
-/// Certificate validation for XMPP that other libraries can call from their own TLS code: the PKIX prooftype
-/// first (chain + DNS-ID/SRV-ID/XmppAddr, RFC 6120 §13.7.2, RFC 9525 §6), and only when the chain or the name
-/// fails, POSH (RFC 7711 §3.3, RFC 7712 §5.2). An expired or revoked certificate, or a missing one, is never
-/// rescued.
+/// Certificate validation for XMPP that other libraries can call from their own TLS code, in the order of the
+/// prooftype model (RFC 7712 §7): a usable, DNSSEC-secure TLSA set decides first (DANE, RFC 7712 §5.1, RFC 7673: a
+/// match accepts, a mismatch rejects and nothing rescues it); otherwise PKIX (chain + DNS-ID/SRV-ID/XmppAddr,
+/// RFC 6120 §13.7.2, RFC 9525 §6, with the SRV target as a further reference identity when the SRV answer is secure,
+/// RFC 7712 §6); and only when the chain or the name fails, POSH (RFC 7711 §3.3, RFC 7712 §5.2). An expired or
+/// revoked certificate, or a missing one, is never rescued by POSH.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,12 +27,16 @@ namespace PoshClient.Xmpp;
 /// and before sending anything (what <see cref="XmppConnector"/> does), or use <see cref="CreateCallback"/>,
 /// which blocks only on the lookup <see cref="Prefetch"/> already started.
 /// </para>
-/// <para>The domain is always the reference identity: never the SRV target or the hoster's name (RFC 7711 §4).</para>
+/// <para>
+/// The domain is always the reference identity. The SRV target is one too only when the SRV answer was DNSSEC-secure
+/// (RFC 7673 §4.1); POSH never adds the hoster's name (RFC 7711 §4).
+/// </para>
 /// </remarks>
 public sealed class PoshCertificateValidator
 {
     private readonly IPoshCheck _posh;
     private readonly PkixValidator _pkix;
+    private readonly DaneMatcher _dane;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _poshTimeout;
     private readonly TimeSpan _callbackWait;
@@ -39,19 +47,24 @@ public sealed class PoshCertificateValidator
     /// <param name="options">Trust store and time limits; null for the defaults.</param>
     /// <param name="timeProvider">Clock for certificate validity and timeouts; null for the system clock.</param>
     public PoshCertificateValidator(PoshVerifier verifier, PoshCertificateValidatorOptions? options = null, TimeProvider? timeProvider = null)
-        : this(new PoshVerifierCheck(verifier ?? throw new ArgumentNullException(nameof(verifier))), options, timeProvider)
+        : this(new PoshVerifierCheck(verifier ?? throw new ArgumentNullException(nameof(verifier))), options, timeProvider, CreateDns(options, timeProvider))
     {
     }
 
-    internal PoshCertificateValidator(IPoshCheck posh, PoshCertificateValidatorOptions? options, TimeProvider? timeProvider)
+    internal PoshCertificateValidator(IPoshCheck posh, PoshCertificateValidatorOptions? options, TimeProvider? timeProvider, IXmppDns? dns = null)
     {
         options ??= new PoshCertificateValidatorOptions();
         _posh = posh;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _pkix = new PkixValidator(options.ChainPolicy, _timeProvider);
+        _dane = new DaneMatcher(_timeProvider);
+        Dns = dns;
         _poshTimeout = Clamp(options.PoshTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), nameof(options.PoshTimeout));
         _callbackWait = Clamp(options.CallbackPoshWait, TimeSpan.Zero, TimeSpan.FromSeconds(30), nameof(options.CallbackPoshWait));
     }
+
+    /// <summary>The DNS used for inbound DANE and piggybacking; null when none was configured.</summary>
+    internal IXmppDns? Dns { get; }
 
     /// <summary>
     /// Starts retrieving the POSH material of (<paramref name="domain"/>, <paramref name="service"/>) in the background,
@@ -99,8 +112,12 @@ public sealed class PoshCertificateValidator
 
     /// <summary>
     /// Inbound s2s (XEP-0178, RFC 6120 §13.7.2.1): verifies the TLS client certificate of a peer server for the
-    /// <c>from</c> domain of its stream header, with the xmpp-server service. A receiving server cannot prefetch
-    /// (RFC 7711 §5), so this may retrieve POSH material; finish it before treating the peer as authenticated.
+    /// <c>from</c> domain of its stream header, with the xmpp-server service. With DNS configured
+    /// (<see cref="PoshCertificateValidatorOptions.DnsServers"/>, or through <c>AddPoshClient</c>), DANE applies as for
+    /// an outbound connection to that domain: its <c>_xmpp-server._tcp</c> SRV answer, and when that is secure the TLSA
+    /// records of each target (RFC 7673 §3); a match in any accepts, usable records that all mismatch reject. A
+    /// receiving server cannot prefetch (RFC 7711 §5), so this may retrieve POSH material; finish it before treating
+    /// the peer as authenticated.
     /// </summary>
     /// <param name="fromDomain">The stream's <c>from</c> domain.</param>
     /// <param name="certificate">The peer's certificate (null when it presented none).</param>
@@ -115,7 +132,41 @@ public sealed class PoshCertificateValidator
         var normalized = DomainNames.Normalize(fromDomain, nameof(fromDomain));
         return certificate is null
             ? Task.FromResult(NoCertificate(normalized, PoshService.XmppServer))
-            : ValidateCoreAsync(normalized, PoshService.XmppServer, AsCertificate2(certificate), Intermediates(chain), cancellationToken);
+            : VerifyInboundCoreAsync(normalized, AsCertificate2(certificate), Intermediates(chain), cancellationToken);
+    }
+
+    /// <summary>
+    /// Piggybacking by assertion (RFC 7712 §4.4.1): a peer already authenticated on an inbound s2s stream sends a
+    /// <c>db:result</c> for a further domain. If the certificate it presented on this stream proves that domain too
+    /// (by DANE, PKIX or POSH, as <see cref="VerifyInboundAsync"/> decides), the further domain is accepted without
+    /// dialback (XEP-0344 §2.4); otherwise the caller runs dialback for it as usual.
+    /// </summary>
+    /// <param name="furtherDomain">The <c>from</c> of the <c>db:result</c>.</param>
+    /// <param name="certificate">The certificate the peer presented when the stream was secured.</param>
+    /// <param name="chain">The chain from that handshake, if any.</param>
+    /// <param name="cancellationToken">Cancels DNS and POSH retrieval.</param>
+    public async Task<PiggybackDecision> VerifyPiggybackedInboundAsync(
+        string furtherDomain,
+        X509Certificate? certificate,
+        X509Chain? chain,
+        CancellationToken cancellationToken = default)
+    {
+        var result = await VerifyInboundAsync(furtherDomain, certificate, chain, cancellationToken).ConfigureAwait(false);
+        return new PiggybackDecision
+        {
+            Domain = result.Domain,
+            IsAllowed = result.IsAccepted,
+            Reason = result.IsAccepted
+                ? $"{result.Domain} may use the stream without dialback (RFC 7712 §4.4.1, XEP-0344): {result.Reason}"
+                : $"{result.Domain} is not proven by the stream's certificate; verify it by dialback: {result.Reason}",
+            Certificate = result,
+        };
+    }
+
+    private async Task<CertificateValidationResult> VerifyInboundCoreAsync(string domain, X509Certificate2 leaf, IReadOnlyList<X509Certificate2> intermediates, CancellationToken cancellationToken)
+    {
+        var dane = Dns is null ? [] : await DaneLookup.ForDomainAsync(Dns, domain, PoshService.XmppServer, cancellationToken).ConfigureAwait(false);
+        return await ValidateCoreAsync(domain, PoshService.XmppServer, leaf, intermediates, dane, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -137,17 +188,40 @@ public sealed class PoshCertificateValidator
         };
     }
 
+    internal Task<CertificateValidationResult> ValidateCoreAsync(
+        string domain,
+        PoshService service,
+        X509Certificate2 leaf,
+        IReadOnlyList<X509Certificate2> intermediates,
+        CancellationToken cancellationToken) =>
+        ValidateCoreAsync(domain, service, leaf, intermediates, [], cancellationToken);
+
+    /// <summary>The decision of RFC 7712 §7 as this library orders it: DANE when it applies, then PKIX, then POSH.</summary>
+    /// <param name="domain">The reference identity.</param>
+    /// <param name="service">The POSH service and SRV-ID label.</param>
+    /// <param name="leaf">The presented certificate.</param>
+    /// <param name="intermediates">The rest of the presented chain.</param>
+    /// <param name="dane">What DNS said about the endpoint(s); empty without SRV or DNS.</param>
+    /// <param name="cancellationToken">Cancels the POSH retrieval.</param>
     internal async Task<CertificateValidationResult> ValidateCoreAsync(
         string domain,
         PoshService service,
         X509Certificate2 leaf,
         IReadOnlyList<X509Certificate2> intermediates,
+        IReadOnlyList<DaneEndpoint> dane,
         CancellationToken cancellationToken)
     {
-        var pkix = _pkix.Validate(domain, service, leaf, intermediates);
+        var delegated = dane.Select(e => e.DelegatedName).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var pkix = _pkix.Validate(domain, service, leaf, intermediates, delegated);
+        var daneResult = _dane.Evaluate(dane, domain, service, leaf, intermediates, pkix);
+        if (daneResult.Outcome is DaneOutcome.Verified or DaneOutcome.Mismatch or DaneOutcome.Failed)
+        {
+            return DecideByDane(domain, service, leaf, pkix, daneResult);
+        }
+
         if (pkix.IsValid || !pkix.IsRescuableByPosh)
         {
-            return Decide(domain, service, leaf, pkix, posh: null);
+            return Decide(domain, service, leaf, pkix, posh: null) with { Dane = daneResult };
         }
 
         using var timeout = new CancellationTokenSource(_poshTimeout, _timeProvider);
@@ -162,7 +236,46 @@ public sealed class PoshCertificateValidator
             posh = TimedOut(domain, service, leaf, _poshTimeout);
         }
 
-        return Decide(domain, service, leaf, pkix, posh);
+        return Decide(domain, service, leaf, pkix, posh) with { Dane = daneResult };
+    }
+
+    /// <summary>Builds the DNS the public constructor uses for inbound DANE: only when servers are configured.</summary>
+    private static DnsResolverLookup? CreateDns(PoshCertificateValidatorOptions? options, TimeProvider? timeProvider)
+    {
+        if (options is null || options.DnsServers.Count == 0)
+        {
+            return null;
+        }
+
+        var dns = new DnsResolverOptions { TrustLoopbackValidators = options.TrustLoopbackDnssecResolvers };
+        foreach (var server in options.DnsServers)
+        {
+            dns.Servers.Add(server);
+        }
+
+        foreach (var trusted in options.DnssecTrustedResolvers)
+        {
+            dns.TrustedValidators.Add(trusted);
+        }
+
+        return new DnsResolverLookup(new DnsResolver(dns, timeProvider));
+    }
+
+    private static CertificateValidationResult DecideByDane(string domain, PoshService service, X509Certificate2 leaf, PkixValidationResult pkix, DaneVerificationResult dane)
+    {
+        var accepted = dane.Outcome == DaneOutcome.Verified;
+        return new CertificateValidationResult
+        {
+            ProofType = accepted ? CertificateProofType.Dane : CertificateProofType.None,
+            Domain = domain,
+            Service = service,
+            Certificate = CertificateSummary.Create(leaf),
+            Pkix = pkix,
+            Dane = dane,
+            Reason = accepted
+                ? $"certificate for {domain} accepted by DANE: {dane.Reason}"
+                : $"certificate for {domain} rejected by DANE (POSH not consulted): {dane.Reason}",
+        };
     }
 
     private CertificateValidationResult ValidateSynchronously(string domain, PoshService service, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

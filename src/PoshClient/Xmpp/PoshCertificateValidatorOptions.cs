@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace PoshClient.Xmpp;
@@ -20,4 +21,20 @@ public sealed class PoshCertificateValidatorOptions
     /// already-prefetched POSH lookup that is still in flight. Default 5 s; range 0 – 30 s.
     /// </summary>
     public TimeSpan CallbackPoshWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// DNS servers for the DANE prooftype of inbound s2s (<see cref="PoshCertificateValidator.VerifyInboundAsync"/>) and
+    /// for piggybacking; an <see cref="XmppConnector"/> built on this validator resolves through them too. Default
+    /// empty: inbound DANE is off (outbound DANE uses the connector's own resolver). Use a validating resolver.
+    /// </summary>
+    public IList<IPEndPoint> DnsServers { get; } = [];
+
+    /// <summary>
+    /// Validating resolvers whose AD bit is believed beside loopback ones (RFC 6840 §5.8). Default empty: only a
+    /// resolver on this host is trusted, never an arbitrary network resolver.
+    /// </summary>
+    public IList<IPAddress> DnssecTrustedResolvers { get; } = [];
+
+    /// <summary>Believe the AD bit of a resolver on a loopback address. Default true.</summary>
+    public bool TrustLoopbackDnssecResolvers { get; set; } = true;
 }

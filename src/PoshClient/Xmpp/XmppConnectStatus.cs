@@ -18,6 +18,12 @@ public enum XmppConnectStatus
     /// <summary>A TCP connection was made, but the stream, STARTTLS or the TLS handshake failed.</summary>
     NegotiationFailed,
 
-    /// <summary>TLS completed, but the certificate was accepted neither by PKIX nor by POSH.</summary>
+    /// <summary>TLS completed, but the certificate was accepted by no prooftype (or DANE rejected it).</summary>
     CertificateRejected,
+
+    /// <summary>
+    /// A DNSSEC validation failure (a bogus SRV, address or TLSA answer, or a failed TLSA lookup where DANE applies):
+    /// the endpoint is not used, and nothing falls back past it (RFC 7673 §3, RFC 4035 §5.5).
+    /// </summary>
+    DnssecFailed,
 }

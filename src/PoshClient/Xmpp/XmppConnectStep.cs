@@ -17,4 +17,7 @@ public sealed record XmppConnectStep
 
     /// <summary>Whether it succeeded.</summary>
     public required bool Succeeded { get; init; }
+
+    /// <summary>For a DNS step (SRV, A/AAAA, TLSA): the answer's DNSSEC status; null for other steps.</summary>
+    public PoshClient.Dane.DnssecStatus? Dnssec { get; init; }
 }

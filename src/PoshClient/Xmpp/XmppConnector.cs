@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PoshClient.Dane;
 using PoshClient.Dns;
 using PoshClient.Documents;
 using PoshClient.Pkix;
@@ -12,8 +13,10 @@ namespace PoshClient.Xmpp;
 /// <summary>
 /// Opens an authenticated XMPP stream to a domain: SRV resolution for STARTTLS and XEP-0368 direct TLS (RFC 6120
 /// §3.2, RFC 2782), TCP with per-address fallback, STARTTLS or direct TLS with SNI = the domain, and a certificate
-/// accepted by PKIX or, when the chain or name fails, by POSH (RFC 7711, RFC 7712). Failures come back as a
-/// result with a reason and a full report; only cancellation throws.
+/// accepted by DANE when the SRV, address and TLSA answers are DNSSEC-secure (RFC 7673), otherwise by PKIX (the SRV
+/// target counting as a reference identity under secure delegation, RFC 7712 §6) or, when the chain or name fails,
+/// by POSH (RFC 7711, RFC 7712). Failures come back as a result with a reason and a full report; only cancellation
+/// throws.
 /// </summary>
 public sealed class XmppConnector
 {
@@ -24,12 +27,25 @@ public sealed class XmppConnector
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    /// <summary>Creates a connector.</summary>
-    /// <param name="dnsResolver">Resolves SRV, A and AAAA records.</param>
-    /// <param name="certificateValidator">Decides on certificates (PKIX, then POSH) and prefetches POSH material.</param>
+    /// <summary>
+    /// Creates a connector that resolves through the validator's DNS servers
+    /// (<see cref="PoshCertificateValidatorOptions.DnsServers"/>), or through /etc/resolv.conf when none are set.
+    /// </summary>
+    /// <param name="certificateValidator">Decides on certificates (DANE, PKIX, then POSH) and prefetches POSH material.</param>
     /// <param name="timeProvider">Clock for timeouts and step timings; null for the system clock.</param>
     /// <param name="logger">Logger; null for none.</param>
-    public XmppConnector(DnsResolver dnsResolver, PoshCertificateValidator certificateValidator, TimeProvider? timeProvider = null, ILogger<XmppConnector>? logger = null)
+    public XmppConnector(PoshCertificateValidator certificateValidator, TimeProvider? timeProvider = null, ILogger<XmppConnector>? logger = null)
+        : this(
+            (certificateValidator ?? throw new ArgumentNullException(nameof(certificateValidator))).Dns ?? new DnsResolverLookup(new DnsResolver(new DnsResolverOptions(), timeProvider)),
+            certificateValidator,
+            timeProvider,
+            logger,
+            random: null)
+    {
+    }
+
+    /// <summary>Creates a connector on a resolver of its own.</summary>
+    internal XmppConnector(DnsResolver dnsResolver, PoshCertificateValidator certificateValidator, TimeProvider? timeProvider = null, ILogger<XmppConnector>? logger = null)
         : this(new DnsResolverLookup(dnsResolver ?? throw new ArgumentNullException(nameof(dnsResolver))), certificateValidator, timeProvider, logger, random: null)
     {
     }
@@ -70,7 +86,9 @@ public sealed class XmppConnector
         var plan = await _planner.PlanAsync(normalized, service, options, steps, cancellationToken).ConfigureAwait(false);
         if (plan.Endpoints.Count == 0)
         {
-            var status = plan.ServiceNotOffered ? XmppConnectStatus.ServiceNotOffered : XmppConnectStatus.ResolutionFailed;
+            var status = plan.ServiceNotOffered ? XmppConnectStatus.ServiceNotOffered
+                : plan.DnssecFailed ? XmppConnectStatus.DnssecFailed
+                : XmppConnectStatus.ResolutionFailed;
             await SettleAsync(posh, consulted: false).ConfigureAwait(false);
             return Fail(normalized, service, status, plan.Error ?? "no endpoints", steps, [], last: null);
         }
@@ -88,6 +106,16 @@ public sealed class XmppConnector
                 continue;
             }
 
+            var dane = await DaneForAsync(endpoint, addresses.Dnssec, steps, cancellationToken).ConfigureAwait(false);
+            if (dane is { IsFailed: true })
+            {
+                // RFC 7673 §3.2: with a bogus or failed TLSA (or address) answer the client must not connect to this target.
+                var error = "DNSSEC: " + dane.FailureDetail;
+                attempts.Add(new XmppConnectAttempt { Endpoint = endpoint, Error = error, Status = XmppConnectStatus.DnssecFailed });
+                _logger.AttemptFailed(endpoint.ToString(), null, error);
+                continue;
+            }
+
             // RFC 6120 §3.2.1 step 7: on failure, the next address of this target, then the next target.
             foreach (var address in addresses.Addresses)
             {
@@ -100,7 +128,7 @@ public sealed class XmppConnector
                     continue;
                 }
 
-                var outcome = await _negotiator.NegotiateAsync(socket, endpoint, normalized, service, from, steps, options.NegotiationTimeout, cancellationToken).ConfigureAwait(false);
+                var outcome = await _negotiator.NegotiateAsync(socket, endpoint, normalized, service, from, steps, options.NegotiationTimeout, cancellationToken, dane).ConfigureAwait(false);
                 if (outcome.Connection is not null)
                 {
                     attempts.Add(new XmppConnectAttempt { Endpoint = endpoint, Address = remote, Status = XmppConnectStatus.Connected });
@@ -138,19 +166,106 @@ public sealed class XmppConnector
         return Fail(normalized, service, finalStatus, Summarize(finalStatus, attempts), steps, attempts, lastTls, lastTlsAt);
     }
 
-    private async Task<(IReadOnlyList<IPAddress> Addresses, string? Error)> ResolveAsync(XmppEndpoint endpoint, ConnectStepRecorder steps, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<IPAddress> Addresses, string? Error, DnssecStatus Dnssec)> ResolveAsync(XmppEndpoint endpoint, ConnectStepRecorder steps, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(endpoint.Host, out var literal))
         {
-            return ([literal], null);
+            return ([literal], null, DnssecStatus.Insecure);
         }
 
         var started = steps.Start();
         var result = await _dns.ResolveAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
-        var ok = result.Status == DnsResponseStatus.Success && result.Addresses.Count > 0;
+        var ok = result.Status == DnsResponseStatus.Success && result.Addresses.Count > 0 && result.Dnssec != DnssecStatus.Bogus;
         var detail = ok ? string.Join(", ", result.Addresses) : result.Status + (string.IsNullOrEmpty(result.Detail) ? string.Empty : " (" + result.Detail + ")");
-        steps.Add("dns", $"A/AAAA {endpoint.Host}: {detail}", started, ok);
-        return ok ? (result.Addresses, null) : ([], $"{endpoint.Host}: no address ({detail})");
+        var security = result.Dnssec == DnssecStatus.Insecure ? string.Empty : " [DNSSEC " + result.Dnssec.ToString().ToLowerInvariant() + "]";
+        steps.Add("dns", $"A/AAAA {endpoint.Host}: {detail}{security}", started, ok, result.Dnssec);
+        return ok ? (result.Addresses, null, result.Dnssec) : ([], $"{endpoint.Host}: no address ({detail}{security})", result.Dnssec);
+    }
+
+    /// <summary>
+    /// The DANE inputs of an SRV endpoint (RFC 7673 §3): TLSA at <c>_port._tcp.target</c> when the SRV and address
+    /// answers are secure, recorded as a "dane" step. Null for a fallback or configured host (RFC 7712 §5.1).
+    /// </summary>
+    private async Task<DaneEndpoint?> DaneForAsync(XmppEndpoint endpoint, DnssecStatus addressDnssec, ConnectStepRecorder steps, CancellationToken cancellationToken)
+    {
+        if (endpoint.SrvRecord is null)
+        {
+            return null;
+        }
+
+        var started = steps.Start();
+        var dane = await DaneLookup.ForEndpointAsync(_dns, endpoint.Host, endpoint.Port, endpoint.SrvDnssec, addressDnssec, cancellationToken).ConfigureAwait(false);
+        if (dane.Tlsa is { } tlsa)
+        {
+            var records = tlsa.Records.Count == 0 ? tlsa.Status.ToString() : string.Join(", ", tlsa.Records);
+            steps.Add("dane", $"TLSA {tlsa.Name}: {records} [DNSSEC {tlsa.Dnssec.ToString().ToLowerInvariant()}]", started, !dane.IsFailed, tlsa.Dnssec);
+        }
+        else if (dane.Failure is not null)
+        {
+            steps.Add("dane", dane.Failure, started, succeeded: false);
+        }
+
+        return dane;
+    }
+
+    /// <summary>
+    /// Piggybacking by supposition (RFC 7712 §4.4.2): may stanzas for <paramref name="furtherDomain"/> travel over the
+    /// stream of <paramref name="existing"/>? Yes when its SRV records (<c>_xmpp-server._tcp</c> for s2s) resolve to
+    /// the address and port the stream is connected to, and the certificate presented on that stream is valid for
+    /// the further domain by some prooftype (DANE with that endpoint's TLSA records, PKIX with secure delegation, or
+    /// POSH). Whether the peer supports dialback errors (XEP-0220 §2.4) is the caller's part of the check.
+    /// </summary>
+    /// <param name="existing">A connected result of <see cref="ConnectAsync"/>.</param>
+    /// <param name="furtherDomain">The domain to piggyback, e.g. <c>rooms.example.com</c>.</param>
+    /// <param name="cancellationToken">Cancels DNS and POSH retrieval.</param>
+    public async Task<PiggybackDecision> CanPiggybackAsync(XmppConnectResult existing, string furtherDomain, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        var normalized = DomainNames.Normalize(furtherDomain, nameof(furtherDomain));
+        if (existing.Connection is not { } connection || existing.Report.RemoteAddress is not { } remote
+            || connection.Stream.RemoteCertificate is not { } presented)
+        {
+            return new PiggybackDecision { Domain = normalized, IsAllowed = false, Reason = "the existing stream is not connected" };
+        }
+
+        var service = existing.Report.Service;
+        var name = $"_{service.ToName()}._tcp.{normalized}";
+        var srv = await _dns.ResolveSrvAsync(name, cancellationToken).ConfigureAwait(false);
+        if (srv.Status != DnsResponseStatus.Success || srv.Dnssec == DnssecStatus.Bogus)
+        {
+            return new PiggybackDecision { Domain = normalized, IsAllowed = false, Reason = $"SRV {name}: {srv.Status} ({srv.Detail}); open a new connection" };
+        }
+
+        // Step 2 of §4.4.2: one of the further domain's SRV endpoints must be the very address and port in use.
+        foreach (var record in srv.Records.Where(r => r.Port == remote.Port && r.Target is not ("." or "")))
+        {
+            var addresses = await _dns.ResolveAddressesAsync(record.Target, cancellationToken).ConfigureAwait(false);
+            if (!addresses.Addresses.Any(a => a.Equals(remote.Address)))
+            {
+                continue;
+            }
+
+            var dane = await DaneLookup.ForEndpointAsync(_dns, record.Target, record.Port, srv.Dnssec, addresses.Dnssec, cancellationToken).ConfigureAwait(false);
+            using var leaf = PresentedCertificate.Copy(presented);
+            var decision = await _validator.ValidateCoreAsync(normalized, service, leaf, [], [dane], cancellationToken).ConfigureAwait(false);
+            var where = string.Create(CultureInfo.InvariantCulture, $"{record.Target}:{record.Port} ({remote})");
+            return new PiggybackDecision
+            {
+                Domain = normalized,
+                IsAllowed = decision.IsAccepted,
+                Certificate = decision,
+                Reason = decision.IsAccepted
+                    ? $"{normalized} resolves to the connected endpoint {where} and the stream's certificate is valid for it (RFC 7712 §4.4.2): {decision.Reason}"
+                    : $"{normalized} resolves to the connected endpoint {where}, but the stream's certificate is not valid for it: {decision.Reason}",
+            };
+        }
+
+        return new PiggybackDecision
+        {
+            Domain = normalized,
+            IsAllowed = false,
+            Reason = $"{name} does not resolve to the connected endpoint {remote} (RFC 7712 §4.4.2 step 2); open a new connection",
+        };
     }
 
     private async Task<(Socket? Socket, string? Error)> ConnectTcpAsync(IPEndPoint remote, TimeSpan timeout, ConnectStepRecorder steps, CancellationToken cancellationToken)
@@ -194,6 +309,7 @@ public sealed class XmppConnector
 
     private static int Rank(XmppConnectStatus status) => status switch
     {
+        XmppConnectStatus.DnssecFailed => 5,
         XmppConnectStatus.CertificateRejected => 4,
         XmppConnectStatus.NegotiationFailed => 3,
         XmppConnectStatus.ConnectFailed => 2,
@@ -212,6 +328,7 @@ public sealed class XmppConnector
 
         return status switch
         {
+            XmppConnectStatus.DnssecFailed => "DNSSEC validation failed where DANE applies, so no endpoint was used: " + all,
             XmppConnectStatus.NegotiationFailed => "no endpoint completed the stream and TLS negotiation: " + all,
             XmppConnectStatus.ConnectFailed => "no endpoint accepted a connection: " + all,
             _ => "no endpoint address could be resolved: " + all,

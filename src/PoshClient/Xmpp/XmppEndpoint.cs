@@ -1,3 +1,4 @@
+using PoshClient.Dane;
 using PoshClient.Dns;
 
 namespace PoshClient.Xmpp;
@@ -18,7 +19,13 @@ public sealed record XmppEndpoint
     public required string Origin { get; init; }
 
     /// <summary>The SRV record this endpoint came from, if any.</summary>
-    public SrvRecord? SrvRecord { get; init; }
+    internal SrvRecord? SrvRecord { get; init; }
+
+    /// <summary>
+    /// The DNSSEC status of the SRV answer this endpoint came from (Insecure for a fallback or configured host): with
+    /// Secure, the target is a reference identity and its TLSA records apply (RFC 7673 §3, §4.1).
+    /// </summary>
+    public DnssecStatus SrvDnssec { get; init; } = DnssecStatus.Insecure;
 
     /// <inheritdoc />
     public override string ToString() => $"{Host}:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({(DirectTls ? "direct TLS" : "STARTTLS")}, {Origin})";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PoshClient.Dane;
 using PoshClient.Dns;
 using PoshClient.Documents;
 
@@ -38,14 +39,30 @@ internal sealed class XmppEndpointPlanner(IXmppDns dns, Random? random)
         var directTlsTask = dns.ResolveSrvAsync(directTlsName, cancellationToken);
         var startTls = await startTlsTask.ConfigureAwait(false);
         var directTls = await directTlsTask.ConfigureAwait(false);
-        steps.Add("dns", $"SRV {startTlsName}: {Describe(startTls)}", started, startTls.Status == DnsResponseStatus.Success);
-        steps.Add("dns", $"SRV {directTlsName}: {Describe(directTls)}", started, directTls.Status == DnsResponseStatus.Success);
+        steps.Add("dns", $"SRV {startTlsName}: {Describe(startTls)}", started, startTls.Status == DnsResponseStatus.Success, startTls.Dnssec);
+        steps.Add("dns", $"SRV {directTlsName}: {Describe(directTls)}", started, directTls.Status == DnsResponseStatus.Success, directTls.Dnssec);
 
         var startTlsRecords = Usable(startTls);
         var directTlsRecords = Usable(directTls);
         if (startTlsRecords.Count + directTlsRecords.Count > 0)
         {
-            return new XmppEndpointPlan { Endpoints = Order(startTlsRecords, startTlsName, directTlsRecords, directTlsName, options.TransportPreference) };
+            return new XmppEndpointPlan
+            {
+                Endpoints = Order(startTlsRecords, startTlsName, startTls.Dnssec, directTlsRecords, directTlsName, directTls.Dnssec, options.TransportPreference),
+            };
+        }
+
+        // RFC 4035 §5.5 / RFC 7673 §3.1: a bogus SRV answer is not "no SRV records"; falling back to the domain's own
+        // address would let an attacker who breaks the signature choose the endpoint.
+        var bogus = new[] { (startTls, startTlsName), (directTls, directTlsName) }.Where(p => p.Item1.Dnssec == DnssecStatus.Bogus).ToList();
+        if (bogus.Count > 0)
+        {
+            return new XmppEndpointPlan
+            {
+                Endpoints = [],
+                DnssecFailed = true,
+                Error = "DNSSEC validation failed for " + string.Join("; ", bogus.Select(b => $"SRV {b.Item2} ({b.Item1.Detail})")),
+            };
         }
 
         if (startTls.ServiceNotOffered)
@@ -74,7 +91,14 @@ internal sealed class XmppEndpointPlanner(IXmppDns dns, Random? random)
         };
     }
 
-    private List<XmppEndpoint> Order(List<SrvRecord> startTls, string startTlsName, List<SrvRecord> directTls, string directTlsName, XmppTransportPreference preference)
+    private List<XmppEndpoint> Order(
+        List<SrvRecord> startTls,
+        string startTlsName,
+        DnssecStatus startTlsDnssec,
+        List<SrvRecord> directTls,
+        string directTlsName,
+        DnssecStatus directTlsDnssec,
+        XmppTransportPreference preference)
     {
         XmppEndpoint ToEndpoint(SrvRecord record, bool direct) => new()
         {
@@ -83,6 +107,7 @@ internal sealed class XmppEndpointPlanner(IXmppDns dns, Random? random)
             DirectTls = direct,
             Origin = "srv " + (direct ? directTlsName : startTlsName),
             SrvRecord = record,
+            SrvDnssec = direct ? directTlsDnssec : startTlsDnssec,
         };
 
         return preference switch
@@ -119,7 +144,7 @@ internal sealed class XmppEndpointPlanner(IXmppDns dns, Random? random)
     }
 
     private static List<SrvRecord> Usable(DnsSrvResult result) =>
-        result.Status == DnsResponseStatus.Success
+        result.Status == DnsResponseStatus.Success && result.Dnssec != DnssecStatus.Bogus
             ? result.Records.Where(r => !string.Equals(r.Target, ".", StringComparison.Ordinal) && r.Target.Length > 0).ToList()
             : [];
 
@@ -127,6 +152,7 @@ internal sealed class XmppEndpointPlanner(IXmppDns dns, Random? random)
     {
         var records = string.Join(", ", result.Records.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Priority} {r.Weight} {r.Port} {r.Target}")));
         var detail = string.IsNullOrEmpty(result.Detail) ? string.Empty : " (" + result.Detail + ")";
-        return result.Status == DnsResponseStatus.Success ? records + detail : result.Status + detail;
+        var security = result.Dnssec == DnssecStatus.Insecure ? string.Empty : " [DNSSEC " + result.Dnssec.ToString().ToLowerInvariant() + "]";
+        return (result.Status == DnsResponseStatus.Success ? records + detail : result.Status + detail) + security;
     }
 }

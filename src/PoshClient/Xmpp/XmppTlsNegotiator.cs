@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Security;
 using System.Text;
+using PoshClient.Dane;
 using PoshClient.Documents;
 
 namespace PoshClient.Xmpp;
@@ -46,7 +47,8 @@ internal sealed class XmppTlsNegotiator(PoshCertificateValidator validator, Time
         string? from,
         ConnectStepRecorder steps,
         TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DaneEndpoint? dane = null)
     {
         using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
@@ -86,7 +88,7 @@ internal sealed class XmppTlsNegotiator(PoshCertificateValidator validator, Time
             started = steps.Start();
             try
             {
-                decision = await validator.ValidateCoreAsync(domain, service, capture.Leaf!, capture.Intermediates, token).ConfigureAwait(false);
+                decision = await validator.ValidateCoreAsync(domain, service, capture.Leaf!, capture.Intermediates, dane is null ? [] : [dane], token).ConfigureAwait(false);
             }
             finally
             {

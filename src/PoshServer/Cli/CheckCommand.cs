@@ -11,8 +11,9 @@ using PoshClient.Xmpp;
 namespace PoshServer.Cli;
 
 /// <summary>
-/// <c>check &lt;domain&gt;</c>: the real handshake a peer would do (SRV, TCP, STARTTLS or direct TLS, PKIX then POSH),
-/// printed step by step for an operator at 3 a.m. Exit code 0 when the certificate is accepted for the domain.
+/// <c>check &lt;domain&gt;</c>: the real handshake a peer would do (SRV, TCP, STARTTLS or direct TLS; DANE, PKIX, then
+/// POSH), printed step by step for an operator at 3 a.m., with each DNS answer's DNSSEC status and the DANE decision.
+/// Exit code 0 when the certificate is accepted for the domain.
 /// </summary>
 internal static class CheckCommand
 {
@@ -30,9 +31,10 @@ internal static class CheckCommand
         var port = new Option<int?>("--port") { Description = "Port with --host." };
         var directTls = new Option<bool>("--direct-tls") { Description = "With --host: TLS from the first byte (XEP-0368) instead of STARTTLS." };
         var from = new Option<string?>("--from") { Description = "s2s: the sending domain put in the stream header's 'from'." };
+        var trustAd = new Option<string[]>("--trust-ad-from") { Description = "Believe the AD bit (DNSSEC) of this validating resolver's address; repeatable. Loopback resolvers are always believed.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("check", "Connect to an XMPP domain as a peer would and explain how its certificate is (or is not) authenticated.")
         {
-            domain, service, json, dnsServers, trust, host, port, directTls, from,
+            domain, service, json, dnsServers, trust, host, port, directTls, from, trustAd,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -58,6 +60,11 @@ internal static class CheckCommand
                 foreach (var server in parseResult.GetValue(dnsServers) ?? [])
                 {
                     options.DnsServers.Add(IPEndPoint.TryParse(server, out var endPoint) && endPoint.Port != 0 ? endPoint : new IPEndPoint(IPAddress.Parse(server), 53));
+                }
+
+                foreach (var resolver in parseResult.GetValue(trustAd) ?? [])
+                {
+                    options.DnssecTrustedResolvers.Add(IPAddress.Parse(resolver));
                 }
             });
             await using var provider = services.BuildServiceProvider();
@@ -128,6 +135,13 @@ internal static class CheckCommand
             text.AppendLine(culture, $"  [{(step.Succeeded ? " ok " : "FAIL")}] +{step.StartedMs,6:0}ms {step.DurationMs,6:0}ms  {step.Name}: {step.Detail}");
         }
 
+        text.AppendLine().AppendLine("DNSSEC:");
+        foreach (var step in report.Steps.Where(s => s.Dnssec is not null))
+        {
+            var query = step.Detail.Split(':', 2)[0];
+            text.AppendLine(culture, $"  {step.Dnssec,-13} {query}");
+        }
+
         text.AppendLine().AppendLine("Endpoints tried:");
         foreach (var attempt in report.Attempts)
         {
@@ -156,9 +170,19 @@ internal static class CheckCommand
         }
 
         text.AppendLine(culture, $"  lookup: {report.PoshLookup}");
+        text.AppendLine();
+        if (report.Dane is { } dane)
+        {
+            text.AppendLine(culture, $"DANE: {dane.Outcome} — {dane.Reason}");
+            if (dane.MatchedRecord is not null)
+            {
+                text.AppendLine(culture, $"  matched TLSA {dane.MatchedRecord}");
+            }
+        }
+
         if (report.Pkix is not null)
         {
-            text.AppendLine().AppendLine(culture, $"PKIX: {WithoutPrefix(report.Pkix, "PKIX: ")}");
+            text.AppendLine(culture, $"PKIX: {WithoutPrefix(report.Pkix, "PKIX: ")}");
         }
 
         if (report.Posh is not null)

@@ -28,6 +28,9 @@ internal sealed record CheckReport
 
     public string? Posh { get; init; }
 
+    /// <summary>The DANE decision (RFC 7712 §5.1, RFC 7673): null when no certificate was judged.</summary>
+    public DaneDecision? Dane { get; init; }
+
     public required string PoshLookup { get; init; }
 
     public required IReadOnlyList<Fetch> PoshFetches { get; init; }
@@ -46,13 +49,24 @@ internal sealed record CheckReport
             ProofType = report.ProofType.ToString(),
             Status = result.Status.ToString(),
             Reason = result.Reason,
-            Steps = [.. report.Steps.Select(s => new Step(s.Name, s.Detail, s.Started.TotalMilliseconds, s.Duration.TotalMilliseconds, s.Succeeded))],
+            Steps = [.. report.Steps.Select(s => new Step(s.Name, s.Detail, s.Started.TotalMilliseconds, s.Duration.TotalMilliseconds, s.Succeeded, Lower(s.Dnssec)))],
             Attempts = [.. report.Attempts.Select(a => new Attempt(a.Endpoint.ToString(), a.Address?.ToString(), a.Status.ToString(), a.Error))],
             Certificate = certificate?.Certificate is { } c
                 ? new Presented(c.Subject, c.Issuer, c.Names.DnsNames, c.NotBefore, c.NotAfter, c.Sha256Base64)
                 : null,
             Pkix = certificate?.Pkix?.Reason,
             Posh = certificate?.Posh?.Reason,
+            Dane = certificate?.Dane is { } dane
+                ? new DaneDecision(
+                    Lower(dane.Outcome)!,
+                    dane.Reason,
+                    Lower(dane.SrvDnssec)!,
+                    Lower(dane.TlsaDnssec)!,
+                    dane.TlsaNames,
+                    [.. dane.Records.Select(r => r.ToString())],
+                    dane.MatchedRecord?.ToString(),
+                    dane.DelegatedNames)
+                : null,
             PoshLookup = lookup.Reason,
             PoshFetches = [.. lookup.Trace.Select(f => new Fetch(f.Url.ToString(), f.StatusCode, f.Outcome, f.Expires))],
             PublishedSha256 = [.. (lookup.Document?.Fingerprints ?? [])
@@ -61,7 +75,24 @@ internal sealed record CheckReport
         };
     }
 
-    internal sealed record Step(string Name, string Detail, double StartedMs, double DurationMs, bool Succeeded);
+    private static string? Lower<T>(T? value)
+        where T : struct, Enum => value?.ToString().ToLowerInvariant();
+
+    private static string? Lower<T>(T value)
+        where T : Enum => value.ToString().ToLowerInvariant();
+
+    /// <summary>One step; <paramref name="Dnssec"/> (secure, insecure, bogus, indeterminate) for DNS answers only.</summary>
+    internal sealed record Step(string Name, string Detail, double StartedMs, double DurationMs, bool Succeeded, string? Dnssec);
+
+    internal sealed record DaneDecision(
+        string Outcome,
+        string Reason,
+        string SrvDnssec,
+        string TlsaDnssec,
+        IReadOnlyList<string> TlsaNames,
+        IReadOnlyList<string> Records,
+        string? MatchedRecord,
+        IReadOnlyList<string> DelegatedNames);
 
     internal sealed record Attempt(string Endpoint, string? Address, string Status, string? Error);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using PoshServer.Cli;
 
@@ -22,7 +23,7 @@ internal static class RotationCommand
             }
 
             await using var app = value.App;
-            var statuses = app.Services.GetRequiredService<RotationCoordinator>().Preview(value.Result.Snapshot);
+            var statuses = app.Services.GetRequiredService<RotationCoordinator>().Preview(value.Result.Snapshot).Select(WithTlsa).ToList();
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
@@ -53,6 +54,10 @@ internal static class RotationCommand
         if (status.Next is { } next)
         {
             text.Append(CultureInfo.InvariantCulture, $"  next      {next.Sha256}  {next.Subject}  published {Format(next.FirstPublished)}  safe to deploy at {Format(status.SafeAt)}\n");
+            if (status.NextTlsa is { } tlsa)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  tlsa      _<port>._tcp.<xmpp host>. {status.TlsaTtl?.TotalSeconds:0} IN TLSA {tlsa}  (publish now; safe-at counts its TTL)\n");
+            }
         }
 
         foreach (var retiring in status.Retiring)
@@ -71,6 +76,32 @@ internal static class RotationCommand
         }
 
         return text.ToString().TrimEnd('\n');
+    }
+
+    /// <summary>With DANE on, the next key's 3 1 1 record, read from the next certificate's file.</summary>
+    internal static RotationSetStatus WithTlsa(RotationSetStatus status)
+    {
+        if (status.TlsaTtl is null || status.Next is not { } next)
+        {
+            return status;
+        }
+
+        try
+        {
+            var certificates = new X509Certificate2Collection();
+            certificates.ImportFromPemFile(next.Path);
+            var tlsa = PoshClient.Dane.TlsaRecords.DaneEeSpkiSha256(certificates[0]).ToString();
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+
+            return status with { NextTlsa = tlsa };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            return status with { Note = status.Note ?? $"cannot read {next.Path} for its TLSA record: {ex.Message}" };
+        }
     }
 
     public static string Format(DateTimeOffset? value) =>

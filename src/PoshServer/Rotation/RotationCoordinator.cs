@@ -86,7 +86,8 @@ internal sealed class RotationCoordinator(
             tenantsOptions.Value.DefaultExpires,
             options.Value.Margin,
             options.Value.SwitchRetryDelay,
-            path => files.Read(path).Certificate);
+            path => files.Read(path).Certificate,
+            options.Value.DaneTlsaTtl);
 
     private RotationPlan Apply(RotationPlan plan)
     {

@@ -31,5 +31,14 @@ internal sealed class RotationOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SwitchRetryDelay { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// The TTL of the tenants' TLSA records when they publish DANE (RFC 7671 §8.1: publish the next key's record, wait
+    /// for the old RRset to leave caches, then switch). When set, safe-at waits for whichever drains last, POSH
+    /// documents or TLSA RRsets, and <c>certificates rotation</c> lists the next key's 3 1 1 record. Default null
+    /// (DANE off); range 0 – 7 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan? DaneTlsaTtl { get; set; }
+
     public string ResolveStatePath() => Path.GetFullPath(StatePath);
 }

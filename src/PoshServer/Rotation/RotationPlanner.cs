@@ -19,7 +19,8 @@ internal static class RotationPlanner
 
     public static RotationPlan Plan(
         TenantSnapshot snapshot, RotationState state, DateTimeOffset now, long defaultExpires, TimeSpan defaultMargin, TimeSpan retryDelay,
-        Func<string, PublishedCertificate?> readDeployed)
+        Func<string, PublishedCertificate?> readDeployed,
+        TimeSpan? tlsaTtl = null)
     {
         var sets = new Dictionary<string, RotationSetState>(StringComparer.Ordinal);
         var statuses = ImmutableArray.CreateBuilder<RotationSetStatus>();
@@ -47,7 +48,9 @@ internal static class RotationPlanner
                 .Append(defaultExpires)
                 .Max();
             var margin = rotation.Margin ?? defaultMargin;
-            var drain = TimeSpan.FromSeconds(maxExpires) + margin;
+            // With DANE, resolvers may hold the TLSA RRset without the next key for its TTL (RFC 7671 §8.1): safe-at
+            // waits for whichever cache drains last.
+            var drain = TimeSpan.FromSeconds(Math.Max(maxExpires, (long)(tlsaTtl ?? TimeSpan.Zero).TotalSeconds)) + margin;
 
             // Every certificate published from a file starts its safe-at clock the first time it is seen.
             var fromFiles = entry.Published.Where(c => !c.Path.EndsWith(RetainedSuffix, StringComparison.Ordinal)).ToList();
@@ -197,6 +200,7 @@ internal static class RotationPlanner
                 Current = [.. presented.Select(c => Info(certificates.GetValueOrDefault(c.Sha256) ?? New(c, now), null))],
                 Next = next is null ? null : Info(certificates[next.Sha256], null),
                 SafeAt = safeAt,
+                TlsaTtl = tlsaTtl,
                 Retiring = retiring,
                 MaxExpires = maxExpires,
                 Margin = margin,

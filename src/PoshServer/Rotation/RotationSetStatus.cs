@@ -15,6 +15,12 @@ internal sealed record RotationSetStatus
     /// <summary>When deploying <see cref="Next"/> becomes safe: first published + longest expires + margin.</summary>
     public DateTimeOffset? SafeAt { get; init; }
 
+    /// <summary>The TLSA TTL counted in <see cref="SafeAt"/> when DANE is on (Rotation:DaneTlsaTtl); null otherwise.</summary>
+    public TimeSpan? TlsaTtl { get; init; }
+
+    /// <summary>The next key's DANE-EE record ("3 1 1 …", RFC 7671 §5.1) to publish before safe-at, when DANE is on.</summary>
+    public string? NextTlsa { get; init; }
+
     /// <summary>Old certificates still published while caches drain.</summary>
     public required IReadOnlyList<RotationCertificateInfo> Retiring { get; init; }
 

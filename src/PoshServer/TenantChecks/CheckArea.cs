@@ -11,4 +11,7 @@ internal enum CheckArea
 
     /// <summary>The certificate the live XMPP endpoint presents.</summary>
     Live,
+
+    /// <summary>DNSSEC of the SRV answer and the TLSA records of its targets (RFC 7673, RFC 7712 §5.1, §6).</summary>
+    Dane,
 }

@@ -13,4 +13,7 @@ internal sealed record LiveProbeResult
     public bool Checked { get; init; }
 
     public required string Reason { get; init; }
+
+    /// <summary>The connector's DANE decision on the live certificate (SRV and TLSA security, matched record); null when none was made.</summary>
+    public PoshClient.Dane.DaneVerificationResult? Dane { get; init; }
 }

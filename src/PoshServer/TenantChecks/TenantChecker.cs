@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PoshClient.Dane;
 using PoshClient.Dns;
 using PoshClient.Documents;
 using PoshClient.Verification;
@@ -14,7 +15,8 @@ namespace PoshServer.TenantChecks;
 /// <summary>
 /// Checks one tenant's set-up as its peers see it (interop §5.4–5.5, S-18): SRV records point at the hoster's XMPP
 /// hosts; the tenant's well-known document, fetched exactly as a client would, delegates to us; the live XMPP endpoint
-/// presents a certificate we publish. Then judges the result for each known verifier.
+/// presents a certificate we publish; whether the SRV answer is DNSSEC-secure and the TLSA set of its target matches
+/// the live certificate (RFC 7673, RFC 7712 §5.1, §6). Then judges the result for each known verifier.
 /// </summary>
 internal sealed class TenantChecker(
     TenantStore store,
@@ -235,9 +237,10 @@ internal sealed class TenantChecker(
     private async Task<IEnumerable<CheckFinding>> CheckLiveAsync(string domain, PoshService service, HashSet<string> published, CancellationToken cancellationToken)
     {
         var probe = await liveProbe.ProbeAsync(domain, service, cancellationToken);
+        var dane = DaneFinding(service, probe);
         if (!probe.Checked)
         {
-            return [Finding(CheckArea.Live, service, CheckVerdict.NotChecked, probe.Reason, null)];
+            return [Finding(CheckArea.Live, service, CheckVerdict.NotChecked, probe.Reason, null), .. dane];
         }
 
         if (probe.PresentedSha256 is null)
@@ -246,8 +249,31 @@ internal sealed class TenantChecker(
         }
 
         return published.Contains(probe.PresentedSha256)
-            ? [Finding(CheckArea.Live, service, CheckVerdict.Pass, $"{probe.Endpoint} presents {probe.PresentedSha256}, which we publish", null)]
-            : [Finding(CheckArea.Live, service, CheckVerdict.Fail, $"{probe.Endpoint} presents {probe.PresentedSha256}, which we do not publish for {domain}", "Add that certificate to the tenant's certificate set (or its next slot), or deploy the published certificate on that server.")];
+            ? [Finding(CheckArea.Live, service, CheckVerdict.Pass, $"{probe.Endpoint} presents {probe.PresentedSha256}, which we publish", null), .. dane]
+            : [Finding(CheckArea.Live, service, CheckVerdict.Fail, $"{probe.Endpoint} presents {probe.PresentedSha256}, which we do not publish for {domain}", "Add that certificate to the tenant's certificate set (or its next slot), or deploy the published certificate on that server."), .. dane];
+    }
+
+    /// <summary>
+    /// What DANE peers (PoshClient, Prosody 13, a client that trusts its resolver's AD bit) conclude: whether the SRV
+    /// answer is secure, and whether the TLSA set at its target exists and matches the live certificate.
+    /// </summary>
+    internal static List<CheckFinding> DaneFinding(PoshService service, LiveProbeResult probe)
+    {
+        if (probe.Dane is not { } dane)
+        {
+            return [];
+        }
+
+        var srv = "SRV answer DNSSEC " + dane.SrvDnssec.ToString().ToLowerInvariant();
+        var names = dane.TlsaNames.Count == 0 ? "the SRV target" : string.Join(", ", dane.TlsaNames);
+        return dane.Outcome switch
+        {
+            DaneOutcome.Verified => [Finding(CheckArea.Dane, service, CheckVerdict.Pass, $"{srv}; TLSA {names} matches the live certificate ({dane.MatchedRecord})", null)],
+            DaneOutcome.Mismatch => [Finding(CheckArea.Dane, service, CheckVerdict.Fail, $"{srv}; TLSA {names} does not match the live certificate, so DANE peers reject it whatever POSH says: {dane.Reason}", $"Publish the 3 1 1 record of the deployed key at {names} (certificates rotation lists the next key's), or remove the stale records.")],
+            DaneOutcome.Failed => [Finding(CheckArea.Dane, service, CheckVerdict.Fail, $"DNSSEC validation failed: {dane.Reason}", "Re-sign the zone (expired or broken signatures); DANE peers will not connect until it validates.")],
+            DaneOutcome.NoUsableRecords => [Finding(CheckArea.Dane, service, CheckVerdict.Pass, $"{srv} (secure delegation applies); no usable TLSA records at {names}: {dane.Reason}", null)],
+            _ => [Finding(CheckArea.Dane, service, CheckVerdict.NotApplicable, $"{srv}: {dane.Reason}", null)],
+        };
     }
 
     /// <summary>The worst finding that concerns this verifier, over the services it checks.</summary>

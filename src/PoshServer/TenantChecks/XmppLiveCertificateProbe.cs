@@ -29,7 +29,7 @@ internal sealed class XmppLiveCertificateProbe(XmppConnector connector) : ILiveC
         if (report.Attempts.Count == 0)
         {
             // No endpoint at all (no SRV records and no address, or SRV target "."): the SRV check explains it.
-            return new LiveProbeResult { Checked = false, Reason = "no XMPP endpoint to connect to: " + result.Reason };
+            return new LiveProbeResult { Checked = false, Reason = "no XMPP endpoint to connect to: " + result.Reason, Dane = report.Certificate?.Dane };
         }
 
         var presented = report.Certificate?.Certificate;
@@ -38,6 +38,7 @@ internal sealed class XmppLiveCertificateProbe(XmppConnector connector) : ILiveC
             Checked = true,
             PresentedSha256 = presented?.Sha256Base64,
             Endpoint = Endpoint(report),
+            Dane = report.Certificate?.Dane,
             Reason = presented is null
                 ? result.Reason
                 : $"{(result.IsConnected ? "accepted" : "presented")} {presented.Subject}: {report.Certificate!.Reason}",

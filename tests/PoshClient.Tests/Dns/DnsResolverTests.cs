@@ -119,20 +119,20 @@ public sealed class DnsResolverTests
     }
 
     [Theory]
-    [InlineData(0, DnsResponseStatus.NoData)]
-    [InlineData(1, DnsResponseStatus.Failure)]
-    [InlineData(2, DnsResponseStatus.ServerFailure)]
-    [InlineData(3, DnsResponseStatus.NameError)]
-    [InlineData(4, DnsResponseStatus.Failure)]
-    [InlineData(5, DnsResponseStatus.ServerFailure)]
-    public async Task ResolveSrvAsync_ResponseCodeWithoutAnswers_MapsToStatus(int responseCode, DnsResponseStatus expected)
+    [InlineData(0, (int)DnsResponseStatus.NoData)]
+    [InlineData(1, (int)DnsResponseStatus.Failure)]
+    [InlineData(2, (int)DnsResponseStatus.ServerFailure)]
+    [InlineData(3, (int)DnsResponseStatus.NameError)]
+    [InlineData(4, (int)DnsResponseStatus.Failure)]
+    [InlineData(5, (int)DnsResponseStatus.ServerFailure)]
+    public async Task ResolveSrvAsync_ResponseCodeWithoutAnswers_MapsToStatus(int responseCode, int expected)
     {
         await using var server = new ScriptedDnsServer(q => [TestDnsResponse.For(q).With(r => r.ResponseCode = responseCode).Build()]);
         var resolver = Resolver(server, attempts: 1);
 
         var result = await resolver.ResolveSrvAsync(Service).WaitAsync(s_bound);
 
-        Assert.Equal(expected, result.Status);
+        Assert.Equal((DnsResponseStatus)expected, result.Status);
     }
 
     [Fact]
@@ -334,18 +334,18 @@ public sealed class DnsResolverTests
     }
 
     [Theory]
-    [InlineData(0, 0, DnsResponseStatus.NoData)]
-    [InlineData(3, 3, DnsResponseStatus.NameError)]
-    [InlineData(0, 2, DnsResponseStatus.ServerFailure)]
-    [InlineData(2, 0, DnsResponseStatus.ServerFailure)]
-    public async Task ResolveAddressesAsync_NoAddresses_CombinesBothStatuses(int aaaaCode, int aCode, DnsResponseStatus expected)
+    [InlineData(0, 0, (int)DnsResponseStatus.NoData)]
+    [InlineData(3, 3, (int)DnsResponseStatus.NameError)]
+    [InlineData(0, 2, (int)DnsResponseStatus.ServerFailure)]
+    [InlineData(2, 0, (int)DnsResponseStatus.ServerFailure)]
+    public async Task ResolveAddressesAsync_NoAddresses_CombinesBothStatuses(int aaaaCode, int aCode, int expected)
     {
         await using var server = new ScriptedDnsServer(q => [TestDnsResponse.For(q).With(r => r.ResponseCode = q.Type == DnsRecordType.A ? aCode : aaaaCode).Build()]);
         var resolver = Resolver(server, attempts: 1);
 
         var result = await resolver.ResolveAddressesAsync("host.example.test").WaitAsync(s_bound);
 
-        Assert.Equal(expected, result.Status);
+        Assert.Equal((DnsResponseStatus)expected, result.Status);
         Assert.Empty(result.Addresses);
     }
 

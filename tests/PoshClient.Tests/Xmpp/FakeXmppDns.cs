@@ -11,6 +11,8 @@ internal sealed class FakeXmppDns : IXmppDns
 
     public Dictionary<string, IPAddress[]> Hosts { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    public Dictionary<string, DnsTlsaResult> Tlsa { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public List<string> Queries { get; } = [];
 
     public static DnsSrvResult Records(params SrvRecord[] records) => new() { Status = DnsResponseStatus.Success, Records = records };
@@ -44,5 +46,17 @@ internal sealed class FakeXmppDns : IXmppDns
         return Task.FromResult(Hosts.TryGetValue(hostName, out var addresses)
             ? new DnsAddressResult { Status = DnsResponseStatus.Success, Addresses = addresses }
             : new DnsAddressResult { Status = DnsResponseStatus.NameError, Addresses = [] });
+    }
+
+    public Task<DnsTlsaResult> ResolveTlsaAsync(string name, CancellationToken cancellationToken)
+    {
+        lock (Queries)
+        {
+            Queries.Add("TLSA " + name);
+        }
+
+        return Task.FromResult(Tlsa.TryGetValue(name, out var result)
+            ? result
+            : new DnsTlsaResult { Name = name, Status = DnsResponseStatus.NameError, Dnssec = PoshClient.Dane.DnssecStatus.Insecure, Records = [] });
     }
 }
