@@ -10,7 +10,8 @@ internal static class HttpsServiceCollectionExtensions
     /// <summary>Kestrel listeners, SNI certificate selection, certificate files with reload, HTTP → HTTPS redirect.</summary>
     public static IServiceCollection AddHttps(this IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<HttpsOptions>().BindConfiguration(HttpsOptions.Section).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<HttpsOptions>().ValidateDataAnnotations();
+        services.AddSingleton<IConfigureOptions<HttpsOptions>, HttpsOptionsSetup>();
         services.TryAddSingleton<HttpsCertificateStore>();
         services.TryAddSingleton<HttpsCertificateFileService>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpsCertificateFileService>());
