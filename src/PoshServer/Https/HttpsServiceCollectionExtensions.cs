@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,10 @@ internal static class HttpsServiceCollectionExtensions
         services.TryAddSingleton<HttpsCertificateFileService>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpsCertificateFileService>());
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHttpsSetup>();
+
+        // Socket transport settings (UnsafePreferInlineScheduling, WaitForDataBeforeAllocatingBuffer, IOQueueCount) from
+        // "Kestrel:Sockets", so their effect can be measured and set per deployment (bench/README.md).
+        services.AddOptions<SocketTransportOptions>().BindConfiguration("Kestrel:Sockets");
         services.AddOptions<HttpsRedirectionOptions>().Configure<IOptions<HttpsOptions>>((redirect, https) =>
         {
             // 307 keeps the method and is temporary (RFC 7711 §10 wants only temporary redirects around POSH).
