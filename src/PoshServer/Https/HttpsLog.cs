@@ -25,4 +25,10 @@ internal static partial class HttpsLog
 
     [LoggerMessage(252, LogLevel.Warning, "No HTTPS certificate file is configured and ACME is on: each name is served once ACME has its certificate; until then its handshakes are refused (no development certificate is made)", EventName = "HttpsNoCertificateFiles")]
     public static partial void NoCertificateFiles(ILogger logger);
+
+    [LoggerMessage(EventId = 253, Message = "Peer protocol event {Event}: {Message} (repeats are counted, not logged, for the next minute)", EventName = "PeerProtocolEvent")]
+    public static partial void PeerProtocolEvent(ILogger logger, LogLevel level, string @event, string message, Exception? exception);
+
+    [LoggerMessage(254, LogLevel.Warning, "{Count} more peer protocol event(s) in the last {Interval}, not logged one by one: {Counts}", EventName = "PeerProtocolSummary")]
+    public static partial void PeerProtocolSummary(ILogger logger, long count, TimeSpan interval, string counts);
 }

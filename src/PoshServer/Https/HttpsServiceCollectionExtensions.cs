@@ -21,6 +21,17 @@ internal static class HttpsServiceCollectionExtensions
         // Socket transport settings (UnsafePreferInlineScheduling, WaitForDataBeforeAllocatingBuffer, IOQueueCount) from
         // "Kestrel:Sockets", so their effect can be measured and set per deployment (bench/README.md).
         services.AddOptions<SocketTransportOptions>().BindConfiguration("Kestrel:Sockets");
+        // Peers' protocol abuse shows as one line per event per minute plus a summary, not a line per stream.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ILoggerProvider, PeerProtocolLogLimiter>();
+        services.Configure<LoggerFilterOptions>(filters =>
+        {
+            foreach (var category in PeerProtocolLogLimiter.Categories)
+            {
+                filters.AddFilter(category, LogLevel.None);
+                filters.AddFilter<PeerProtocolLogLimiter>(category, LogLevel.Warning);
+            }
+        });
         services.AddOptions<HttpsRedirectionOptions>().Configure<IOptions<HttpsOptions>>((redirect, https) =>
         {
             // 307 keeps the method and is temporary (RFC 7711 §10 wants only temporary redirects around POSH).
