@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PoshServer.Https;
 
@@ -34,7 +35,9 @@ internal sealed class PeerProtocolLogLimiter : ILoggerProvider
         _timer = timeProvider.CreateTimer(static state => ((PeerProtocolLogLimiter)state!).Flush(), this, Interval, Interval);
     }
 
-    public ILogger CreateLogger(string categoryName) => new Limited(this, categoryName);
+    /// <summary>Only Kestrel's peer categories pass through here; every other category goes to the normal providers alone.</summary>
+    public ILogger CreateLogger(string categoryName) =>
+        Categories.Contains(categoryName, StringComparer.Ordinal) ? new Limited(this, categoryName) : NullLogger.Instance;
 
     /// <summary>Writes the summary of what was suppressed since the last one, and starts a new interval.</summary>
     internal void Flush()

@@ -65,6 +65,8 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        // Nothing else is duplicated through the peer-protocol limiter either.
+        Assert.DoesNotContain(_logs.Lines, l => l.Category.StartsWith("PoshServer.Https.PeerProtocol", StringComparison.Ordinal));
         var healthLines = _logs.Lines.Where(l => l.Level >= LogLevel.Warning && l.Category.Contains("Health", StringComparison.Ordinal)).ToList();
         Assert.Single(healthLines);
         Assert.Contains("Degraded", healthLines[0].Message, StringComparison.Ordinal);
@@ -93,6 +95,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
 
         var lines = _logs.Lines.Skip(before).ToList();
         Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Equal("PoshServer.Https.PeerProtocol", l.Category));
         Assert.DoesNotContain(lines, l => l.Level == LogLevel.Critical);
         Assert.Contains("1371", lines[1].Message, StringComparison.Ordinal);
         Assert.Contains("Http2QueueOperationsExceeded", lines[1].Message, StringComparison.Ordinal);
