@@ -29,6 +29,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
             $"--Posh:HostNames:0={PoshServerHost.HosterName}",
             $"--Posh:PublicBaseUrl=https://{PoshServerHost.HosterName}",
             "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:PoshServer.Health=Information",
             "--Admin:Enabled=false",
             "--TenantChecks:Background=false",
             $"--Rotation:StatePath={_state.Combine("rotation-state.json")}",
