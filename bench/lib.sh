@@ -155,13 +155,28 @@ stop_pid() {
     wait "$pid" 2>/dev/null || true
 }
 
-# wrk_run DURATION CONNECTIONS URL HOST [extra wrk args]: prints "rps p50 p90 p99" (latencies in ms).
+# cpu_ticks PID...: user + system CPU time of the processes (all their threads), in clock ticks (/proc/PID/stat
+# fields 14 and 15). The robust figure on a shared machine: what the server spent, whatever else ran beside it.
+cpu_ticks() {
+    local pid total=0 t
+    for pid in "$@"; do
+        t=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$(( total + t ))
+    done
+    echo "$total"
+}
+
+# tree_pids PID: the process and its direct children (nginx's master and its workers).
+tree_pids() { echo "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); }
+
+# wrk_run DURATION CONNECTIONS URL HOST [extra wrk args]: prints "rps p50 p90 p99 errors" (latencies in ms);
+# the number of requests answered goes to $WORK/last-requests (written before the line is printed).
 wrk_run() {
     local duration="$1" connections="$2" url="$3" host="$4"; shift 4
     local out
     out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Host: $host" "$@" "$url" 2>&1)
     echo "$out" >>"$WORK/wrk.log"
-    echo "$out" | awk '
+    echo "$out" | awk -v lastfile="$WORK/last-requests" '
         function ms(v) {
             if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
             if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
@@ -170,27 +185,32 @@ wrk_run() {
         }
         /^ +50%/ { p50 = ms($2) } /^ +90%/ { p90 = ms($2) } /^ +99%/ { p99 = ms($2) }
         /Requests\/sec:/ { rps = $2 }
+        / requests in / { requests = $1 }
         /Non-2xx|Socket errors/ { errors = errors $0 ";" }
-        END { printf "%.0f %.3f %.3f %.3f %s\n", rps, p50, p90, p99, (errors == "" ? "-" : "errors") }'
+        END { printf "%d\n", requests > lastfile; close(lastfile)
+              printf "%.0f %.3f %.3f %.3f %s\n", rps, p50, p90, p99, (errors == "" ? "-" : "errors") }'
 }
 
-# h2load_run DURATION CLIENTS STREAMS URL AUTHORITY: prints "rps p50 p90 p99" (h2load reports mean/sd/max per request,
+# h2load_run DURATION CLIENTS STREAMS URL AUTHORITY: prints "rps p50 p90 p99 errors" and writes
+# $WORK/last-requests like wrk_run (h2load reports mean/sd/max per request,
 # and no percentiles, so p50/p90/p99 are taken from its per-request log).
 h2load_run() {
     local duration="$1" clients="$2" streams="$3" url="$4" authority="$5"
     local logfile="$WORK/h2load-requests.tsv" out
     rm -f "$logfile"
-    out=$(taskset -c "$CLIENT_CPU" h2load -t1 -c"$clients" -m"$streams" -D"$duration" --warm-up-time=1 \
+    out=$(taskset -c "$CLIENT_CPU" h2load -t1 -c"$clients" -m"$streams" -D"$duration" --warm-up-time="${H2LOAD_WARMUP:-1}" \
         -H ":authority: $authority" --log-file="$logfile" "$url" 2>&1)
     echo "$out" >>"$WORK/h2load.log"
-    local rps failed
+    local rps failed requests
     rps=$(echo "$out" | awk '/^finished in/ {gsub(",", "", $4); print $4}' | sed 's/req\/s//')
+    requests=$(echo "$out" | awk '/^requests:/ {for (i = 1; i <= NF; i++) if ($(i+1) == "succeeded,") print $i}')
     failed=$(echo "$out" | awk '/^requests:/ {for (i = 1; i <= NF; i++) if ($(i+1) == "failed,") print $i}')
     # log columns: start time (us), status, duration (us)
     local pct
     pct=$(awk '{print $3}' "$logfile" | sort -n | awk '{v[NR] = $1} END {
         if (NR == 0) { print "0 0 0"; exit }
         printf "%.3f %.3f %.3f", v[int(NR*0.5)+1]/1000, v[int(NR*0.9)+1]/1000, v[int(NR*0.99) < NR ? int(NR*0.99)+1 : NR]/1000 }')
+    echo "${requests:-0}" >"$WORK/last-requests"
     printf '%.0f %s %s\n' "${rps:-0}" "$pct" "$([[ "${failed:-0}" == 0 ]] && echo - || echo errors)"
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PoshServer.Acme;
 using PoshServer.FailureReports;
 using PoshServer.Health;
@@ -69,7 +70,11 @@ internal static class PoshServerApp
         var problems = new List<string>();
         var tenants = app.Services.GetRequiredService<TenantStore>().LoadInitial();
         problems.AddRange(tenants.Errors.Select(e => e.ToString()));
-        problems.AddRange(app.Services.GetRequiredService<HttpsCertificateFileService>().LoadInitial());
+        // With ACME on, no development certificate: a name waiting for its first certificate is refused rather than
+        // shown one peers reject; and the stored ACME certificates are in the store before the first handshake.
+        var acme = app.Services.GetRequiredService<IOptions<AcmeOptions>>().Value;
+        problems.AddRange(app.Services.GetRequiredService<HttpsCertificateFileService>().LoadInitial(developmentCertificate: !acme.Enabled));
+        app.Services.GetRequiredService<AcmeRenewalService>().ServeStoredCertificates();
         return problems;
     }
 }

@@ -34,6 +34,7 @@ internal sealed class AcmeRenewalService : BackgroundService
     private CancellationTokenSource? _wake;
     private int _wakeRequested;
     private int _cycles;
+    private int _storedServed;
 
     public AcmeRenewalService(
         IOptions<AcmeOptions> options,
@@ -93,18 +94,8 @@ internal sealed class AcmeRenewalService : BackgroundService
             return;
         }
 
-        // Stored certificates go into the store before Kestrel accepts its first connection (this part runs inside
-        // the host's StartAsync); a restart never re-issues them.
-        if (_storage.RemoveStaleTempFiles() is var stale and > 0)
-        {
-            _logger.StaleTempFilesRemoved(stale);
-        }
-
-        var now = _timeProvider.GetUtcNow();
-        foreach (var name in _names.GetNames())
-        {
-            ServeStored(name, now);
-        }
+        // Normally done already by the start-up step before Kestrel listens; a host without that step gets it here.
+        ServeStoredCertificates();
 
         // Ordering waits until the server listens: pre-flight and the CA's validation need the challenge responder.
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -136,6 +127,30 @@ internal sealed class AcmeRenewalService : BackgroundService
             var count = Interlocked.Increment(ref _cycles);
             Interlocked.Exchange(ref _cycleCompleted, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult(count);
             await WaitAsync(delay, changed, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Puts every stored certificate into the HTTPS store, once; a restart never re-issues them. The server calls this
+    /// before Kestrel listens: since .NET 10 ExecuteAsync runs wholly in the background, so doing it there let the
+    /// first handshakes after a restart see a store without them (issue 13).
+    /// </summary>
+    internal void ServeStoredCertificates()
+    {
+        if (!_options.Enabled || Interlocked.Exchange(ref _storedServed, 1) == 1)
+        {
+            return;
+        }
+
+        if (_storage.RemoveStaleTempFiles() is var stale and > 0)
+        {
+            _logger.StaleTempFilesRemoved(stale);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        foreach (var name in _names.GetNames())
+        {
+            ServeStored(name, now);
         }
     }
 

@@ -21,13 +21,29 @@ internal sealed class HttpsCertificateFileService(
     private readonly Dictionary<string, (long Length, DateTime Written)> _stamps = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0, 1);
 
-    /// <summary>Loads everything once; returns the problems (the caller refuses to start on any).</summary>
-    public IReadOnlyList<string> LoadInitial()
+    /// <summary>
+    /// Loads everything once, before Kestrel listens; returns the problems (the caller refuses to start on any).
+    /// The first file (the fallback) is built at once; the others are inspected in parallel (names, expiry, key file
+    /// readable) and each builds its context on the first handshake that asks for one of its names, so 10,000 files
+    /// are ready in seconds and cost memory only once they are used.
+    /// </summary>
+    /// <param name="developmentCertificate">
+    /// Whether a self-signed development certificate may be made when no file is configured. False when another
+    /// source (ACME) provides the certificates: a name waiting for its first certificate gets none rather than a
+    /// certificate peers would reject.
+    /// </param>
+    public IReadOnlyList<string> LoadInitial(bool developmentCertificate = true)
     {
         var errors = new List<string>();
         var https = options.Value;
         if (https.Certificates.Count == 0)
         {
+            if (!developmentCertificate)
+            {
+                HttpsLog.NoCertificateFiles(logger);
+                return errors;
+            }
+
             var names = poshOptions.Value.HostNames.Append("localhost").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var certificate = DevelopmentCertificate.Create(names, timeProvider);
             var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
@@ -41,14 +57,43 @@ internal sealed class HttpsCertificateFileService(
             return errors;
         }
 
-        for (var i = 0; i < https.Certificates.Count; i++)
+        var started = timeProvider.GetTimestamp();
+        var files = https.Certificates;
+        var inspected = new (HttpsCertificateFileInfo? Info, string? Error)[files.Count];
+        Parallel.For(1, files.Count, i =>
         {
-            if (!Load(https.Certificates[i], isFallback: i == 0, out var error))
-            {
-                errors.Add($"Https:Certificates:{i}: {error}");
-            }
+            inspected[i] = HttpsCertificateLoader.TryInspect(files[i], out var info, out var error) ? (info, null) : (null, error);
+        });
+        if (!Load(files[0], isFallback: true, out var fallbackError))
+        {
+            errors.Add($"Https:Certificates:0: {fallbackError}");
         }
 
+        var entries = new List<KeyValuePair<string, HttpsCertificate>>();
+        for (var i = 1; i < files.Count; i++)
+        {
+            Changed(files[i]);
+            var (info, error) = inspected[i];
+            if (info is null)
+            {
+                HttpsLog.LoadFailed(logger, files[i].CertificateFile, error!);
+                errors.Add($"Https:Certificates:{i}: {error}");
+                continue;
+            }
+
+            var file = files[i];
+            var certificate = new HttpsCertificate(() => Build(file));
+            foreach (var name in info.HostNames)
+            {
+                entries.Add(KeyValuePair.Create(name, certificate));
+            }
+
+            HttpsLog.Registered(logger, string.Join(", ", info.HostNames), file.CertificateFile, info.NotAfter, info.IntermediateCount);
+            WarnIfExpiresSoon(file, info.NotAfter);
+        }
+
+        store.SetMany(entries);
+        HttpsLog.InitialLoadCompleted(logger, files.Count, store.HostNames.Count, timeProvider.GetElapsedTime(started).TotalMilliseconds);
         return errors;
     }
 
@@ -128,24 +173,41 @@ internal sealed class HttpsCertificateFileService(
             return false;
         }
 
+        var certificate = new HttpsCertificate(context);
         foreach (var name in hostNames)
         {
-            store.Set(name, context);
+            store.Set(name, certificate);
         }
 
         if (isFallback)
         {
-            store.SetFallback(options.Value.UnknownSni == UnknownSniBehavior.Fallback ? context : null);
+            store.SetFallback(options.Value.UnknownSni == UnknownSniBehavior.Fallback ? certificate : null);
         }
 
         var notAfter = new DateTimeOffset(context.TargetCertificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
         HttpsLog.Loaded(logger, string.Join(", ", hostNames), file.CertificateFile, notAfter, context.IntermediateCertificates.Count);
+        WarnIfExpiresSoon(file, notAfter);
+        return true;
+    }
+
+    /// <summary>The context of a file inspected at start, built on its first handshake; null (logged) if the files no longer load.</summary>
+    private SslStreamCertificateContext? Build(HttpsCertificateFileOptions file)
+    {
+        if (HttpsCertificateLoader.TryLoad(file, out var context, out _, out var error))
+        {
+            return context;
+        }
+
+        HttpsLog.LoadFailed(logger, file.CertificateFile, error);
+        return null;
+    }
+
+    private void WarnIfExpiresSoon(HttpsCertificateFileOptions file, DateTimeOffset notAfter)
+    {
         if (notAfter - timeProvider.GetUtcNow() < TimeSpan.FromDays(14))
         {
             HttpsLog.ExpiresSoon(logger, file.CertificateFile, notAfter);
         }
-
-        return true;
     }
 
     /// <summary>Records the files' current stamps; true when either differs from the last load.</summary>

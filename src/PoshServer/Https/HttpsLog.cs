@@ -15,4 +15,20 @@ internal static partial class HttpsLog
 
     [LoggerMessage(4, LogLevel.Warning, "HTTPS certificate {File} expires {NotAfter:u}")]
     public static partial void ExpiresSoon(ILogger logger, string file, DateTimeOffset notAfter);
+
+    // 250-299: added for many names and ACME start-up (1-4 above predate the per-feature ranges and keep their ids).
+    [LoggerMessage(250, LogLevel.Debug, "HTTPS certificate for {HostNames} registered from {File} (expires {NotAfter:u}, {IntermediateCount} intermediate(s)); its context is built on the first handshake", EventName = "HttpsCertificateRegistered")]
+    public static partial void Registered(ILogger logger, string hostNames, string file, DateTimeOffset notAfter, int intermediateCount);
+
+    [LoggerMessage(251, LogLevel.Information, "HTTPS certificates: {FileCount} file(s) for {NameCount} name(s) ready in {ElapsedMs:F0} ms", EventName = "HttpsCertificatesReady")]
+    public static partial void InitialLoadCompleted(ILogger logger, int fileCount, int nameCount, double elapsedMs);
+
+    [LoggerMessage(252, LogLevel.Warning, "No HTTPS certificate file is configured and ACME is on: each name is served once ACME has its certificate; until then its handshakes are refused (no development certificate is made)", EventName = "HttpsNoCertificateFiles")]
+    public static partial void NoCertificateFiles(ILogger logger);
+
+    [LoggerMessage(EventId = 253, Message = "Peer protocol event {Event}: {Message} (repeats are counted, not logged, for the next minute)", EventName = "PeerProtocolEvent")]
+    public static partial void PeerProtocolEvent(ILogger logger, LogLevel level, string @event, string message, Exception? exception);
+
+    [LoggerMessage(254, LogLevel.Warning, "{Count} more peer protocol event(s) in the last {Interval}, not logged one by one: {Counts}", EventName = "PeerProtocolSummary")]
+    public static partial void PeerProtocolSummary(ILogger logger, long count, TimeSpan interval, string counts);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,11 +11,27 @@ internal static class HttpsServiceCollectionExtensions
     /// <summary>Kestrel listeners, SNI certificate selection, certificate files with reload, HTTP → HTTPS redirect.</summary>
     public static IServiceCollection AddHttps(this IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<HttpsOptions>().BindConfiguration(HttpsOptions.Section).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<HttpsOptions>().ValidateDataAnnotations();
+        services.AddSingleton<IConfigureOptions<HttpsOptions>, HttpsOptionsSetup>();
         services.TryAddSingleton<HttpsCertificateStore>();
         services.TryAddSingleton<HttpsCertificateFileService>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpsCertificateFileService>());
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHttpsSetup>();
+
+        // Socket transport settings (UnsafePreferInlineScheduling, WaitForDataBeforeAllocatingBuffer, IOQueueCount) from
+        // "Kestrel:Sockets", so their effect can be measured and set per deployment (bench/README.md).
+        services.AddOptions<SocketTransportOptions>().BindConfiguration("Kestrel:Sockets");
+        // Peers' protocol abuse shows as one line per event per minute plus a summary, not a line per stream.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ILoggerProvider, PeerProtocolLogLimiter>();
+        services.Configure<LoggerFilterOptions>(filters =>
+        {
+            foreach (var category in PeerProtocolLogLimiter.Categories)
+            {
+                filters.AddFilter(category, LogLevel.None);
+                filters.AddFilter<PeerProtocolLogLimiter>(category, LogLevel.Warning);
+            }
+        });
         services.AddOptions<HttpsRedirectionOptions>().Configure<IOptions<HttpsOptions>>((redirect, https) =>
         {
             // 307 keeps the method and is temporary (RFC 7711 §10 wants only temporary redirects around POSH).
