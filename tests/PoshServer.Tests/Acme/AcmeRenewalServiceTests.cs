@@ -43,8 +43,8 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
             Assert.True(served.MatchesHostname(name));
         }
 
-        var storage = new AcmeStorage(_storage.Path);
-        Assert.NotNull(storage.LoadAccount());
+        using var storage = new AcmeStorage(_storage.Path);
+        Assert.NotNull(await storage.LoadAccountAsync());
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_storage.Combine("account.key.pem")));
@@ -260,7 +260,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
         Action<AcmeIssuer>? configureIssuer = null) =>
         AcmeTestHost.StartAsync(_pebble, _storage.Path, source, timeProvider, resolver, settings: null, configureIssuer);
 
-    private AcmeNameState? State(string name) => new AcmeStorage(_storage.Path).LoadState(name);
+    private AcmeNameState? State(string name) => StoredAcmeFiles.State(_storage.Path, name);
 
     private Task WaitForValidAsync(params string[] names) =>
         AcmeWait.UntilAsync(
@@ -270,7 +270,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
 
     private string Diagnostics()
     {
-        var states = new AcmeStorage(_storage.Path).LoadAllStates();
+        var states = StoredAcmeFiles.AllStates(_storage.Path);
         return string.Join('\n', states.Select(s => $"{s.HostName}: {s.Status} failures={s.FailureCount} error={s.LastError}")) + "\n" + _pebble.Output;
     }
 }
