@@ -159,14 +159,24 @@ internal sealed class AcmeClient : IDisposable
     {
         var accountUrl = await EnsureAccountAsync(cancellationToken);
 
-        // An update with no changes returns the account object (RFC 8555 §7.3.2); POST-as-GET on it is not universal.
-        var account = ReadJson(await PostAsync(accountUrl, "{}"u8.ToArray(), accept: null, cancellationToken), AcmeJsonContext.Default.AcmeAccount);
+        // POST-as-GET reads the account (RFC 8555 §6.3, §7.1.2); Boulder only answers an empty update, which Pebble refuses.
+        AcmeResponse response;
+        try
+        {
+            response = await PostAsync(accountUrl, [], accept: null, cancellationToken);
+        }
+        catch (AcmeException ex) when (ex.Problem.Is("malformed"))
+        {
+            response = await PostAsync(accountUrl, "{}"u8.ToArray(), accept: null, cancellationToken);
+        }
+
+        var account = ReadJson(response, AcmeJsonContext.Default.AcmeAccount);
         var orders = new List<Uri>();
         for (var (url, pages) = (account.Orders, 0); url is not null && pages < maxPages; pages++)
         {
-            var response = await PostAsync(url, [], accept: null, cancellationToken);
-            orders.AddRange(ReadJson(response, AcmeJsonContext.Default.AcmeOrdersList).Orders);
-            url = response.NextLink;
+            var page = await PostAsync(url, [], accept: null, cancellationToken);
+            orders.AddRange(ReadJson(page, AcmeJsonContext.Default.AcmeOrdersList).Orders);
+            url = page.NextLink;
         }
 
         return orders;
