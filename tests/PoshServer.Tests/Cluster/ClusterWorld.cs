@@ -76,11 +76,14 @@ internal sealed class ClusterWorld : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="count"/> replicas and maps the ACME names round-robin onto their addresses.</summary>
-    public async Task StartReplicasAsync(int count, params string[] extraArguments)
+    public Task StartReplicasAsync(int count, params string[] extraArguments) => StartReplicasAsync(count, validatedBy: null, extraArguments);
+
+    /// <summary>Starts <paramref name="count"/> replicas; <paramref name="validatedBy"/> picks the replica index whose address each name resolves to.</summary>
+    public async Task StartReplicasAsync(int count, Func<int, int>? validatedBy, params string[] extraArguments)
     {
         for (var i = 0; i < AcmeNames.Count; i++)
         {
-            await Pebble.MapHostAsync(AcmeNames[i], ReplicaAddress(i % count));
+            await Pebble.MapHostAsync(AcmeNames[i], ReplicaAddress(validatedBy?.Invoke(i) ?? i % count));
         }
 
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
