@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using PoshServer.Acme;
 using PoshTesting;
@@ -191,6 +192,40 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
         Assert.Contains("does not resolve", state.LastError, StringComparison.Ordinal);
         Assert.True(state.NextAttempt > state.LastAttempt);
         Assert.Null(state.PendingOrderUrl);
+    }
+
+    [Fact]
+    public async Task Issue13_KilledRightAfterNewOrderBeforeRecordingIt_RestartFindsThatOrderInsteadOfOrderingAgain()
+    {
+        // Arrange: the first process stops the moment the CA answered new-order, before the order URL is written:
+        // all that is on disk is what a kill -9 at that point leaves (the intent, written and flushed before the request).
+        using var source = new TestAcmeNameSource("lost.acme.test");
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = await StartHostAsync(source, time, configureIssuer: issuer => issuer.StepObserver = async (_, step, cancellationToken) =>
+        {
+            if (step == AcmeIssuanceStep.OrderRequested)
+            {
+                requested.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+        });
+        await requested.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await first.DisposeAsync();
+        var interrupted = State("lost.acme.test")!;
+        Assert.NotNull(interrupted.OrderIntentAt);
+        Assert.Null(interrupted.PendingOrderUrl);
+
+        // Act
+        await using var second = await StartHostAsync(source, time);
+        await WaitForValidAsync("lost.acme.test");
+
+        // Assert: the CA holds exactly one order for the name (RFC 8555 §7.1.2.1 orders list), the one the first made.
+        Assert.Equal(0, second.Orders);
+        var client = second.Services.GetRequiredService<AcmeClient>();
+        var orders = await client.ListOrdersAsync();
+        Assert.Single(orders);
+        Assert.Null(State("lost.acme.test")!.OrderIntentAt);
     }
 
     [Fact]
