@@ -9,6 +9,7 @@ packages=(
   dnsmasq-base                 # test DNS server (binary only, no system service)
   nginx-light                  # a separate web server for reference files and benchmarks
   chromium                     # headless browser for the status page test
+  postgresql                   # the cluster store in cluster tests (initdb + postgres started by the tests as the postgres user)
   openssl curl ca-certificates
 )
 
@@ -26,6 +27,6 @@ if ((${#missing[@]})); then
 fi
 
 # The Debian packages start nothing we rely on; make sure no packaged service holds ports or files we need.
-for svc in prosody nginx; do
+for svc in prosody nginx postgresql; do
   if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
 done

@@ -1,4 +1,5 @@
 using PoshServer.Acme;
+using PoshServer.Cluster;
 using PoshServer.FailureReports;
 using PoshServer.Health;
 using PoshServer.Https;
@@ -27,6 +28,7 @@ internal static class PoshServerApp
         });
 
         builder.Services.AddTenants();
+        builder.Services.AddCluster();
         builder.Services.AddHttps();
         builder.Services.AddSingleton<PoshHostNames>();
         builder.Services.AddSingleton<TenantSetupGuide>();
