@@ -12,6 +12,7 @@ packages=(
   unbound                      # validating resolver for the DANE tests (own config, port and pid file)
   nginx-light                  # a separate web server for reference files and benchmarks
   chromium                     # headless browser for the status page test
+  postgresql                   # the cluster store in cluster tests (initdb + postgres started by the tests as the postgres user)
   openssl curl ca-certificates
 )
 
@@ -29,6 +30,6 @@ if ((${#missing[@]})); then
 fi
 
 # The Debian packages start nothing we rely on; make sure no packaged service holds ports or files we need.
-for svc in prosody nginx unbound nsd; do
+for svc in prosody nginx unbound nsd postgresql; do
   if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
 done

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PoshServer.Acme;
+using PoshServer.Cluster;
 using PoshServer.FailureReports;
 using PoshServer.Health;
 using PoshServer.Https;
@@ -28,6 +29,7 @@ internal static class PoshServerApp
         });
 
         builder.Services.AddTenants();
+        builder.Services.AddCluster();
         builder.Services.AddHttps();
         builder.Services.AddSingleton<PoshHostNames>();
         builder.Services.AddSingleton<TenantSetupGuide>();
@@ -74,7 +76,8 @@ internal static class PoshServerApp
         // shown one peers reject; and the stored ACME certificates are in the store before the first handshake.
         var acme = app.Services.GetRequiredService<IOptions<AcmeOptions>>().Value;
         problems.AddRange(app.Services.GetRequiredService<HttpsCertificateFileService>().LoadInitial(developmentCertificate: !acme.Enabled));
-        app.Services.GetRequiredService<AcmeRenewalService>().ServeStoredCertificates();
+        // With files this completes at once; with a shared store it waits for the database (or its connect timeout).
+        app.Services.GetRequiredService<AcmeRenewalService>().ServeStoredCertificatesAsync(CancellationToken.None).GetAwaiter().GetResult();
         return problems;
     }
 }

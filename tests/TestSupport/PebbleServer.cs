@@ -21,13 +21,17 @@ internal sealed class PebbleServer : IAsyncDisposable
     private ExternalProcess? _dns;
     private ExternalProcess? _pebble;
 
-    private PebbleServer(int nonceRejectPercent)
+    private PebbleServer(int nonceRejectPercent, IReadOnlyDictionary<string, string>? environment)
     {
         _environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PEBBLE_VA_NOSLEEP"] = "1",
             ["PEBBLE_WFE_NONCEREJECT"] = nonceRejectPercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
+        {
+            _environment[key] = value;
+        }
         var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = ValidatePebbleTls;
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
@@ -56,9 +60,11 @@ internal sealed class PebbleServer : IAsyncDisposable
 
     public string Output => $"--- pebble ---\n{_pebble?.Output}\n--- challtestsrv ---\n{_dns?.Output}";
 
-    public static async Task<PebbleServer> StartAsync(int nonceRejectPercent = 0)
+    /// <param name="nonceRejectPercent">PEBBLE_WFE_NONCEREJECT.</param>
+    /// <param name="environment">Further PEBBLE_* settings (e.g. PEBBLE_VA_NOSLEEP=0 to let validation take seconds).</param>
+    public static async Task<PebbleServer> StartAsync(int nonceRejectPercent = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = new PebbleServer(nonceRejectPercent);
+        var server = new PebbleServer(nonceRejectPercent, environment);
         try
         {
             await server.InitializeAsync();

@@ -19,10 +19,11 @@ internal static class AcmeCertificatesCommand
         var command = new Command("list", "List the certificates PoshServer manages via ACME: state, expiry and next renewal.");
         command.Options.Add(json);
         command.Options.Add(storage);
-        command.SetAction(parseResult =>
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            var states = new AcmeStorage(parseResult.GetValue(storage)!).LoadAllStates();
+            using var files = new AcmeStorage(parseResult.GetValue(storage)!);
+            var states = await files.LoadAllStatesAsync(cancellationToken);
             if (parseResult.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(states, AcmeJsonContext.Default.IReadOnlyListAcmeNameState));

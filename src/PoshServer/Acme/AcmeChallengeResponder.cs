@@ -1,12 +1,15 @@
 using System.Buffers.Text;
 using Microsoft.Extensions.Options;
+using PoshServer.Cluster;
 
 namespace PoshServer.Acme;
 
 /// <summary>
 /// Answers http-01 (RFC 8555 §8.3) statelessly: the key authorization of any base64url token is token + "." +
 /// account thumbprint, so every instance holding the account key answers every token, including the pre-flight
-/// probes, with no shared list of pending challenges. It keeps answering for as long as the CA asks (Pebble
+/// probes, with no shared list of pending challenges. In a cluster the account key is the one shared item this needs
+/// (encrypted in the store, kept in memory once read), so any replica answers a challenge whichever ordered it, and
+/// keeps answering while the store is unreachable. It keeps answering for as long as the CA asks (Pebble
 /// validates from several perspectives at once).
 /// </summary>
 internal sealed class AcmeChallengeResponder
@@ -32,7 +35,22 @@ internal sealed class AcmeChallengeResponder
             return;
         }
 
-        var keyAuthorization = _storage.GetOrCreateAccountKey().KeyAuthorization(token);
+        // From memory once loaded: a replica cut off from the cluster store keeps answering (issue 10, faults).
+        var accountKey = _storage.CachedAccountKey;
+        if (accountKey is null)
+        {
+            try
+            {
+                accountKey = await _storage.GetOrCreateAccountKeyAsync(context.RequestAborted);
+            }
+            catch (ClusterStoreException)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+        }
+
+        var keyAuthorization = accountKey.KeyAuthorization(token);
         _logger.ChallengeAnswered(token, context.Request.Host.Host);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/octet-stream";

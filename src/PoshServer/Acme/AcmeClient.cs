@@ -45,7 +45,7 @@ internal sealed class AcmeClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PoshServer", "1.0"));
     }
 
-    public AcmeAccountKey AccountKey => _storage.GetOrCreateAccountKey();
+    public Task<AcmeAccountKey> GetAccountKeyAsync(CancellationToken cancellationToken = default) => _storage.GetOrCreateAccountKeyAsync(cancellationToken);
 
     public async Task<AcmeDirectory> GetDirectoryAsync(CancellationToken cancellationToken = default)
     {
@@ -77,7 +77,7 @@ internal sealed class AcmeClient : IDisposable
                 return raced;
             }
 
-            if (_storage.LoadAccount() is { } stored && stored.DirectoryUrl == _options.DirectoryUrl)
+            if (await _storage.LoadAccountAsync(cancellationToken) is { } stored && stored.DirectoryUrl == _options.DirectoryUrl)
             {
                 _accountUrl = stored.AccountUrl;
                 return stored.AccountUrl;
@@ -97,7 +97,7 @@ internal sealed class AcmeClient : IDisposable
                     $"The CA at {_options.DirectoryUrl} requires external account binding: set Acme:ExternalAccountKeyId and Acme:ExternalAccountHmacKey.");
             }
 
-            var key = AccountKey;
+            var key = await GetAccountKeyAsync(cancellationToken);
             var payload = AcmeJws.WriteObject(writer =>
             {
                 writer.WriteBoolean("termsOfServiceAgreed", true);
@@ -121,7 +121,7 @@ internal sealed class AcmeClient : IDisposable
 
             var response = await SendSignedAsync(directory.NewAccount, payload, keyId: null, accept: null, cancellationToken);
             var accountUrl = response.Location ?? throw new AcmeException("The newAccount response has no Location header (RFC 8555 §7.3).");
-            _storage.SaveAccount(new AcmeAccountRecord { DirectoryUrl = _options.DirectoryUrl, AccountUrl = accountUrl });
+            await _storage.SaveAccountAsync(new AcmeAccountRecord { DirectoryUrl = _options.DirectoryUrl, AccountUrl = accountUrl }, cancellationToken);
             _logger.AccountReady(accountUrl, response.StatusCode == HttpStatusCode.Created);
             _accountUrl = accountUrl;
             return accountUrl;
@@ -145,10 +145,41 @@ internal sealed class AcmeClient : IDisposable
             // The CA lost the account (a test CA restarted, or it was deactivated): register the same key again, once.
             _logger.AccountForgotten(accountUrl);
             Interlocked.CompareExchange(ref _accountUrl, null, accountUrl);
-            _storage.DeleteAccount();
+            await _storage.DeleteAccountAsync(cancellationToken);
             accountUrl = await EnsureAccountAsync(cancellationToken);
             return await SendSignedAsync(url, payload, accountUrl, accept, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The account's orders (RFC 8555 §7.1.2.1), following <c>Link: rel="next"</c> pages, at most
+    /// <paramref name="maxPages"/>; empty when the CA offers no orders list.
+    /// </summary>
+    public async Task<IReadOnlyList<Uri>> ListOrdersAsync(int maxPages = 100, CancellationToken cancellationToken = default)
+    {
+        var accountUrl = await EnsureAccountAsync(cancellationToken);
+
+        // POST-as-GET reads the account (RFC 8555 §6.3, §7.1.2); Boulder only answers an empty update, which Pebble refuses.
+        AcmeResponse response;
+        try
+        {
+            response = await PostAsync(accountUrl, [], accept: null, cancellationToken);
+        }
+        catch (AcmeException ex) when (ex.Problem.Is("malformed"))
+        {
+            response = await PostAsync(accountUrl, "{}"u8.ToArray(), accept: null, cancellationToken);
+        }
+
+        var account = ReadJson(response, AcmeJsonContext.Default.AcmeAccount);
+        var orders = new List<Uri>();
+        for (var (url, pages) = (account.Orders, 0); url is not null && pages < maxPages; pages++)
+        {
+            var page = await PostAsync(url, [], accept: null, cancellationToken);
+            orders.AddRange(ReadJson(page, AcmeJsonContext.Default.AcmeOrdersList).Orders);
+            url = page.NextLink;
+        }
+
+        return orders;
     }
 
     public async Task<T> PostAsync<T>(Uri url, byte[] payload, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
@@ -180,7 +211,7 @@ internal sealed class AcmeClient : IDisposable
 
     private async Task<AcmeResponse> SendSignedAsync(Uri url, byte[] payload, Uri? keyId, string? accept, CancellationToken cancellationToken)
     {
-        var key = AccountKey;
+        var key = await GetAccountKeyAsync(cancellationToken);
         string? nonce = null;
         for (var attempt = 1; ; attempt++)
         {
@@ -266,6 +297,28 @@ internal sealed class AcmeClient : IDisposable
         return response;
     }
 
+    // RFC 8555 §7.1.2.1: further pages of a list come as Link: <url>;rel="next" (RFC 8288).
+    private static Uri? NextLink(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values))
+        {
+            return null;
+        }
+
+        foreach (var link in values.SelectMany(v => v.Split(',')))
+        {
+            var parts = link.Split(';', StringSplitOptions.TrimEntries);
+            if (parts.Length > 1 && parts[0].StartsWith('<') && parts[0].EndsWith('>')
+                && parts.Skip(1).Any(p => p.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("rel=\"next\"", StringComparison.OrdinalIgnoreCase))
+                && Uri.TryCreate(response.RequestMessage!.RequestUri!, parts[0][1..^1], out var next))
+            {
+                return next;
+            }
+        }
+
+        return null;
+    }
+
     // RFC 8555 §6.5: every response, errors included, may carry a fresh nonce.
     private static string? ReplayNonce(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Replay-Nonce", out var values) ? values.FirstOrDefault() : null;
@@ -292,6 +345,7 @@ internal sealed class AcmeClient : IDisposable
     {
         StatusCode = response.StatusCode,
         Location = response.Headers.Location is { } location ? new Uri(response.RequestMessage!.RequestUri!, location) : null,
+        NextLink = NextLink(response),
         RetryAfter = RetryAfter(response),
         MediaType = response.Content.Headers.ContentType?.MediaType,
         Body = await response.Content.ReadAsByteArrayAsync(cancellationToken),

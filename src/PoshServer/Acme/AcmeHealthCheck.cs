@@ -36,7 +36,7 @@ internal sealed class AcmeHealthCheck : IHealthCheck
         var names = _names.GetNames();
         foreach (var name in names)
         {
-            var state = _storage.LoadState(name);
+            var state = _storage.GetCachedState(name);
             if (state?.NotAfter is { } notAfter && notAfter <= warnBefore)
             {
                 problems[name] = notAfter <= now ? $"expired at {notAfter:O}" : $"expires at {notAfter:O}";

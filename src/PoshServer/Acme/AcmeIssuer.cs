@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Options;
+using PoshServer.Cluster;
 
 namespace PoshServer.Acme;
 
@@ -20,9 +21,11 @@ internal sealed class AcmeIssuer
     private readonly AcmeMetrics _metrics;
     private readonly AcmeOptions _options;
     private readonly ILogger<AcmeIssuer> _logger;
+    private readonly TimeProvider _timeProvider;
 
-    public AcmeIssuer(AcmeClient client, AcmeStorage storage, AcmeMetrics metrics, IOptions<AcmeOptions> options, ILogger<AcmeIssuer> logger)
+    public AcmeIssuer(AcmeClient client, AcmeStorage storage, AcmeMetrics metrics, IOptions<AcmeOptions> options, TimeProvider timeProvider, ILogger<AcmeIssuer> logger)
     {
+        _timeProvider = timeProvider;
         _client = client;
         _storage = storage;
         _metrics = metrics;
@@ -33,14 +36,17 @@ internal sealed class AcmeIssuer
     /// <summary>Called at each step; tests use it to interrupt an issuance between steps.</summary>
     internal Func<string, AcmeIssuanceStep, CancellationToken, Task>? StepObserver { get; set; }
 
-    public async Task<AcmeStoredCertificate> IssueAsync(string hostName, CancellationToken cancellationToken = default)
+    /// <param name="hostName">The name to certify.</param>
+    /// <param name="fence">The name's cluster lock: every write is refused once it is lost (another replica took over).</param>
+    /// <param name="cancellationToken">Cancels the issuance.</param>
+    public async Task<AcmeStoredCertificate> IssueAsync(string hostName, IClusterLock? fence = null, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.IssuanceTimeout);
         var token = timeout.Token;
 
-        var (orderUrl, order, retryAfter) = await ResumeOrCreateOrderAsync(hostName, token);
-        using var key = _storage.GetOrCreatePendingKey(hostName);
+        var (orderUrl, order, retryAfter) = await ResumeOrCreateOrderAsync(hostName, fence, token);
+        using var key = await _storage.GetOrCreatePendingKeyAsync(hostName, fence, token);
         var finalized = false;
         var polls = 0;
         while (true)
@@ -61,7 +67,7 @@ internal sealed class AcmeIssuer
                     await DelayAsync(retryAfter, polls++, token);
                     break;
                 case "valid":
-                    var certificate = await DownloadAsync(hostName, order, key, token);
+                    var certificate = await DownloadAsync(hostName, order, key, fence, token);
                     await ObserveAsync(hostName, AcmeIssuanceStep.Downloaded, token);
                     return certificate;
                 default:
@@ -72,23 +78,25 @@ internal sealed class AcmeIssuer
         }
     }
 
-    private async Task<(Uri Url, AcmeOrder Order, TimeSpan? RetryAfter)> ResumeOrCreateOrderAsync(string hostName, CancellationToken cancellationToken)
+    private async Task<(Uri Url, AcmeOrder Order, TimeSpan? RetryAfter)> ResumeOrCreateOrderAsync(string hostName, IClusterLock? fence, CancellationToken cancellationToken)
     {
-        var state = _storage.LoadState(hostName) ?? new AcmeNameState { HostName = hostName };
-        if (state.PendingOrderUrl is { } pendingUrl)
+        var state = await _storage.LoadStateAsync(hostName, cancellationToken) ?? new AcmeNameState { HostName = hostName };
+        if (state.PendingOrderUrl is { } pendingUrl && await TryResumeAsync(hostName, pendingUrl, unrecorded: false, cancellationToken) is { } resumed)
         {
-            try
+            return resumed;
+        }
+
+        if (state.PendingOrderUrl is null && state.OrderIntentAt is not null)
+        {
+            // Killed after asking for an order and before recording it: the CA may have made one (issue 13 item 8).
+            foreach (var candidate in await FindOrdersAsync(hostName, cancellationToken))
             {
-                var (pending, retryAfter) = await GetOrderAsync(pendingUrl, cancellationToken);
-                if (pending.Status is "pending" or "ready" or "processing" or "valid")
+                if (await TryResumeAsync(hostName, candidate, unrecorded: true, cancellationToken) is { } found)
                 {
-                    _logger.OrderResumed(hostName, pendingUrl, pending.Status);
-                    return (pendingUrl, pending, retryAfter);
+                    await _storage.SaveStateAsync(state with { PendingOrderUrl = candidate, OrderIntentAt = null }, fence, cancellationToken);
+                    _logger.OrderRecovered(hostName, candidate);
+                    return found;
                 }
-            }
-            catch (AcmeException ex) when (ex.Problem.Is("malformed") || ex.StatusCode is System.Net.HttpStatusCode.NotFound)
-            {
-                // The CA no longer knows the order (expired or a restarted test CA): start a new one.
             }
         }
 
@@ -102,21 +110,70 @@ internal sealed class AcmeIssuer
             writer.WriteEndObject();
             writer.WriteEndArray();
         });
+
+        // A new order gets a new key: replace any pending key, and record the intent, before the request goes out.
+        await _storage.DeletePendingKeyAsync(hostName, fence, cancellationToken);
+        using (await _storage.GetOrCreatePendingKeyAsync(hostName, fence, cancellationToken))
+        {
+        }
+
+        state = state with { PendingOrderUrl = null, OrderIntentAt = _timeProvider.GetUtcNow() };
+        await _storage.SaveStateAsync(state, fence, cancellationToken);
         var response = await _client.PostAsync(directory.NewOrder, payload, accept: null, cancellationToken);
         _metrics.OrderCreated();
         var orderUrl = response.Location ?? throw new AcmeException("The newOrder response has no Location header (RFC 8555 §7.4).");
         var order = AcmeClient.ReadJson(response, AcmeJsonContext.Default.AcmeOrder);
+        await ObserveAsync(hostName, AcmeIssuanceStep.OrderRequested, cancellationToken);
 
-        // A new order gets a new key: replace any pending key, then record the order before anything else happens.
-        _storage.DeletePendingKey(hostName);
-        using (_storage.GetOrCreatePendingKey(hostName))
-        {
-        }
-
-        _storage.SaveState((_storage.LoadState(hostName) ?? state) with { PendingOrderUrl = orderUrl });
+        // Recorded as soon as the response arrives; only a kill inside this one write leaves an unrecorded order,
+        // and the intent above makes the next attempt look for it.
+        await _storage.SaveStateAsync(state with { PendingOrderUrl = orderUrl, OrderIntentAt = null }, fence, cancellationToken);
         _logger.OrderCreated(hostName, orderUrl);
         await ObserveAsync(hostName, AcmeIssuanceStep.OrderCreated, cancellationToken);
         return (orderUrl, order, response.RetryAfter);
+    }
+
+    /// <param name="hostName">The name the order must be for (and nothing else).</param>
+    /// <param name="orderUrl">The order.</param>
+    /// <param name="unrecorded">
+    /// An order found in the list, not one we recorded: only "pending" or "ready" can be the lost one, because finalize
+    /// only ever follows recording; a "valid" one is an earlier certificate, for another key.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    private async Task<(Uri Url, AcmeOrder Order, TimeSpan? RetryAfter)?> TryResumeAsync(string hostName, Uri orderUrl, bool unrecorded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (pending, retryAfter) = await GetOrderAsync(orderUrl, cancellationToken);
+            if ((unrecorded ? pending.Status is "pending" or "ready" : pending.Status is "pending" or "ready" or "processing" or "valid")
+                && pending.Identifiers is [{ Type: "dns" } identifier] && string.Equals(identifier.Value, hostName, StringComparison.OrdinalIgnoreCase))
+            {
+                _logger.OrderResumed(hostName, orderUrl, pending.Status);
+                return (orderUrl, pending, retryAfter);
+            }
+        }
+        catch (AcmeException ex) when (ex.Problem.Is("malformed") || ex.StatusCode is System.Net.HttpStatusCode.NotFound)
+        {
+            // The CA no longer knows the order (expired or a restarted test CA): start a new one.
+        }
+
+        return null;
+    }
+
+    /// <summary>The account's orders, newest first (lists are in creation order at Pebble and Boulder); empty when the CA has no list.</summary>
+    private async Task<IReadOnlyList<Uri>> FindOrdersAsync(string hostName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var orders = await _client.ListOrdersAsync(cancellationToken: cancellationToken);
+            return [.. orders.Reverse()];
+        }
+        catch (AcmeException ex)
+        {
+            // No orders list (Let's Encrypt does not offer one): the remaining window is the one write after the response.
+            _logger.OrdersListUnavailable(hostName, ex.Problem.Describe());
+            return [];
+        }
     }
 
     private async Task AuthorizeAsync(string hostName, AcmeOrder order, CancellationToken cancellationToken)
@@ -174,7 +231,7 @@ internal sealed class AcmeIssuer
         }
     }
 
-    private async Task<AcmeStoredCertificate> DownloadAsync(string hostName, AcmeOrder order, ECDsa key, CancellationToken cancellationToken)
+    private async Task<AcmeStoredCertificate> DownloadAsync(string hostName, AcmeOrder order, ECDsa key, IClusterLock? fence, CancellationToken cancellationToken)
     {
         var certificateUrl = order.Certificate ?? throw new AcmeException($"The valid order for {hostName} has no certificate URL.");
         var response = await _client.PostAsync(certificateUrl, [], "application/pem-certificate-chain", cancellationToken);
@@ -196,8 +253,8 @@ internal sealed class AcmeIssuer
             certificate.Dispose();
         }
 
-        _storage.InstallCertificate(hostName, pem);
-        return _storage.LoadCertificate(hostName) ?? throw new AcmeException($"The stored certificate for {hostName} could not be read back.");
+        await _storage.InstallCertificateAsync(hostName, pem, fence, cancellationToken);
+        return await _storage.LoadCertificateAsync(hostName, cancellationToken) ?? throw new AcmeException($"The stored certificate for {hostName} could not be read back.");
     }
 
     private async Task<(AcmeOrder Order, TimeSpan? RetryAfter)> GetOrderAsync(Uri orderUrl, CancellationToken cancellationToken)

@@ -10,6 +10,8 @@ namespace PoshServer.Acme;
     WriteIndented = true)]
 [JsonSerializable(typeof(AcmeDirectory))]
 [JsonSerializable(typeof(AcmeOrder))]
+[JsonSerializable(typeof(AcmeAccount))]
+[JsonSerializable(typeof(AcmeOrdersList))]
 [JsonSerializable(typeof(AcmeAuthorization))]
 [JsonSerializable(typeof(AcmeProblem))]
 [JsonSerializable(typeof(AcmeAccountRecord))]

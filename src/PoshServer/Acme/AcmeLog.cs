@@ -56,4 +56,19 @@ internal static partial class AcmeLog
 
     [LoggerMessage(417, LogLevel.Debug, "ACME cycle done: {Due} names processed, next look in {Delay}", EventName = "CycleCompleted")]
     public static partial void CycleCompleted(this ILogger logger, int due, TimeSpan delay);
+
+    [LoggerMessage(418, LogLevel.Warning, "Found the order {OrderUrl} for {HostName} in the account's orders list (a previous attempt was interrupted before recording it); resuming it", EventName = "OrderRecovered")]
+    public static partial void OrderRecovered(this ILogger logger, string hostName, Uri orderUrl);
+
+    [LoggerMessage(419, LogLevel.Warning, "The CA offers no orders list to look for an interrupted order for {HostName}: {Problem}; ordering again", EventName = "OrdersListUnavailable")]
+    public static partial void OrdersListUnavailable(this ILogger logger, string hostName, string problem);
+
+    [LoggerMessage(420, LogLevel.Debug, "{HostName} is being issued by another replica; not ordering here", EventName = "NameLockedElsewhere")]
+    public static partial void NameLockedElsewhere(this ILogger logger, string hostName);
+
+    [LoggerMessage(421, LogLevel.Information, "Serving the certificate another replica obtained for {HostName}: thumbprint {Thumbprint}", EventName = "CertificateFromPeer")]
+    public static partial void CertificateFromPeer(this ILogger logger, string hostName, string thumbprint);
+
+    [LoggerMessage(422, LogLevel.Warning, "The cluster store is unavailable; {HostName} waits for it: {Reason}", EventName = "StoreUnavailable")]
+    public static partial void StoreUnavailable(this ILogger logger, string hostName, string reason);
 }

@@ -29,6 +29,12 @@ internal sealed record AcmeNameState
     /// <summary>The order in flight; its new key is in the pending-key file.</summary>
     public Uri? PendingOrderUrl { get; init; }
 
+    /// <summary>
+    /// Set just before a new-order request and cleared once its URL is recorded: after a kill in between, the order the
+    /// CA made is looked up in the account's orders list (RFC 8555 §7.1.2.1) instead of ordering again.
+    /// </summary>
+    public DateTimeOffset? OrderIntentAt { get; init; }
+
     /// <summary>SHA-256 thumbprint of the installed leaf, for operators.</summary>
     public string? CertificateThumbprint { get; init; }
 

@@ -47,7 +47,7 @@ internal sealed class AcmePreflight : IDisposable
         {
             using var response = await _http.GetAsync(url, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            var expected = _storage.GetOrCreateAccountKey().KeyAuthorization(probe);
+            var expected = (await _storage.GetOrCreateAccountKeyAsync(cancellationToken)).KeyAuthorization(probe);
             return response.StatusCode == HttpStatusCode.OK && string.Equals(body, expected, StringComparison.Ordinal)
                 ? AcmePreflightResult.Passed
                 : AcmePreflightResult.Failed($"{url} answered HTTP {(int)response.StatusCode} without our key authorization: the name does not point at this server.");

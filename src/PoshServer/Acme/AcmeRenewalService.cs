@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using PoshServer.Cluster;
 using PoshServer.Https;
 
 namespace PoshServer.Acme;
@@ -12,6 +13,9 @@ namespace PoshServer.Acme;
 /// jitter), a few at a time, with per-name exponential backoff that survives restarts. A CA that is down only
 /// pushes attempts out; serving never depends on it. Names that leave the source are no longer served or renewed;
 /// their files and state stay on disk, so a name that comes back is served again without a new order.
+/// In a cluster (a shared <see cref="IClusterStore"/>) one replica issues each name: it takes the name's lock and
+/// re-reads the state under it (as CertMagic does), and the others install what it stored when the store tells them
+/// something changed. A replica cut off from the store keeps serving what it has and waits.
 /// </summary>
 internal sealed class AcmeRenewalService : BackgroundService
 {
@@ -28,8 +32,12 @@ internal sealed class AcmeRenewalService : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<AcmeRenewalService> _logger;
-    private readonly ConcurrentDictionary<string, byte> _served = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ClusterOptions _cluster;
+
+    // Per served name, the sha-256 thumbprint of the installed certificate (compared with the stored state's).
+    private readonly ConcurrentDictionary<string, string> _served = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _concurrency;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _busyElsewhere = new(StringComparer.OrdinalIgnoreCase);
     private TaskCompletionSource<int> _cycleCompleted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource? _wake;
     private int _wakeRequested;
@@ -46,8 +54,10 @@ internal sealed class AcmeRenewalService : BackgroundService
         AcmeMetrics metrics,
         TimeProvider timeProvider,
         IHostApplicationLifetime lifetime,
+        IOptions<ClusterOptions> cluster,
         ILogger<AcmeRenewalService> logger)
     {
+        _cluster = cluster.Value;
         _options = options.Value;
         _names = names;
         _storage = storage;
@@ -65,6 +75,9 @@ internal sealed class AcmeRenewalService : BackgroundService
     internal Task<int> NextCycleAsync() => Volatile.Read(ref _cycleCompleted).Task;
 
     internal int CompletedCycles => Volatile.Read(ref _cycles);
+
+    /// <summary>The served names with the sha-256 thumbprint of each certificate (for the replica's heartbeat).</summary>
+    internal IReadOnlyDictionary<string, string> Served => new SortedDictionary<string, string>(_served, StringComparer.Ordinal);
 
     /// <summary>Ends the current wait and starts a cycle now.</summary>
     internal void Wake()
@@ -95,7 +108,7 @@ internal sealed class AcmeRenewalService : BackgroundService
         }
 
         // Normally done already by the start-up step before Kestrel listens; a host without that step gets it here.
-        ServeStoredCertificates();
+        await ServeStoredCertificatesAsync(stoppingToken);
 
         // Ordering waits until the server listens: pre-flight and the CA's validation need the challenge responder.
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -105,6 +118,15 @@ internal sealed class AcmeRenewalService : BackgroundService
             await started.Task;
         }
 
+        // In a cluster, certificates other replicas obtain are installed as soon as the store says so, whatever this
+        // replica's own issuance loop is doing.
+        var sync = _storage.Store.IsShared ? SyncLoopAsync(stoppingToken) : Task.CompletedTask;
+        await RenewLoopAsync(stoppingToken);
+        await sync;
+    }
+
+    private async Task RenewLoopAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var changed = _names.GetChangeToken();
@@ -116,6 +138,12 @@ internal sealed class AcmeRenewalService : BackgroundService
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (ClusterStoreException ex)
+            {
+                // The store is unreachable: keep serving, look again soon (the listener also wakes us when it returns).
+                delay = _cluster.PollInterval;
+                _logger.StoreUnavailable("(all)", ex.Message);
             }
             catch (Exception ex)
             {
@@ -135,7 +163,7 @@ internal sealed class AcmeRenewalService : BackgroundService
     /// before Kestrel listens: since .NET 10 ExecuteAsync runs wholly in the background, so doing it there let the
     /// first handshakes after a restart see a store without them (issue 13).
     /// </summary>
-    internal void ServeStoredCertificates()
+    internal async Task ServeStoredCertificatesAsync(CancellationToken cancellationToken)
     {
         if (!_options.Enabled || Interlocked.Exchange(ref _storedServed, 1) == 1)
         {
@@ -148,9 +176,18 @@ internal sealed class AcmeRenewalService : BackgroundService
         }
 
         var now = _timeProvider.GetUtcNow();
-        foreach (var name in _names.GetNames())
+        try
         {
-            ServeStored(name, now);
+            await _storage.RefreshStatesAsync(cancellationToken);
+            foreach (var name in _names.GetNames())
+            {
+                await ServeStoredAsync(name, now, held: null, catchUpState: true, cancellationToken);
+            }
+        }
+        catch (ClusterStoreException ex)
+        {
+            // Nothing stored can be read now; the renewal cycles retry until the store answers.
+            _logger.StoreUnavailable("(all)", ex.Message);
         }
     }
 
@@ -158,8 +195,10 @@ internal sealed class AcmeRenewalService : BackgroundService
     internal async Task<TimeSpan> RunCycleAsync(CancellationToken cancellationToken)
     {
         // The responder needs the account key before the first challenge (or pre-flight probe) arrives.
-        _storage.GetOrCreateAccountKey();
+        await _storage.GetOrCreateAccountKeyAsync(cancellationToken);
 
+        // A shared store: every state in one request, so names other replicas issued are served here too.
+        await _storage.RefreshStatesAsync(cancellationToken);
         var names = _names.GetNames();
         foreach (var removed in _served.Keys.Except(names, StringComparer.OrdinalIgnoreCase))
         {
@@ -172,14 +211,14 @@ internal sealed class AcmeRenewalService : BackgroundService
         var due = new List<string>();
         foreach (var name in names)
         {
-            if (!_served.ContainsKey(name))
+            var state = await StateAsync(name, cancellationToken);
+            if (!_served.TryGetValue(name, out var served) || (state?.CertificateThumbprint is { } stored && !string.Equals(stored, served, StringComparison.OrdinalIgnoreCase)))
             {
-                ServeStored(name, now);
+                await ServeStoredAsync(name, now, held: null, catchUpState: true, cancellationToken);
+                state = await StateAsync(name, cancellationToken);
             }
 
-            var state = _storage.LoadState(name);
-            var dueAt = state is null ? now : _served.ContainsKey(name) ? state.DueAt(now) : state.NextAttempt ?? now;
-            if (dueAt <= now)
+            if (DueAt(name, state, now) <= now)
             {
                 due.Add(name);
             }
@@ -191,24 +230,84 @@ internal sealed class AcmeRenewalService : BackgroundService
         var next = now + _options.RescanInterval;
         foreach (var name in names)
         {
-            if (_storage.LoadState(name) is { } state)
+            if (await StateAsync(name, cancellationToken) is { } state)
             {
-                var dueAt = _served.ContainsKey(name) ? state.DueAt(now) : state.NextAttempt ?? now;
+                var dueAt = DueAt(name, state, now);
                 next = dueAt < next ? dueAt : next;
             }
         }
 
-        var delay = next - now < s_minimumWait ? s_minimumWait : next - now;
+        // In a cluster another replica's work shows up through the store's change token; this only bounds the wait.
+        if (_storage.Store.IsShared && next > now + _cluster.PollInterval)
+        {
+            next = now + _cluster.PollInterval;
+        }
+
+        var delay = next - now < s_minimumWait && !_storage.Store.IsShared ? s_minimumWait : next - now;
+        delay = delay < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : delay;
         _logger.CycleCompleted(due.Count, delay);
         return delay;
     }
 
-    private void ServeStored(string name, DateTimeOffset now)
+    // Files: read once, then from memory. A shared store: what the latest refresh (or our own write) brought.
+    private async Task<AcmeNameState?> StateAsync(string name, CancellationToken cancellationToken) =>
+        _storage.Store.IsShared ? _storage.GetCachedState(name) : await _storage.LoadStateAsync(name, cancellationToken);
+
+    private DateTimeOffset DueAt(string name, AcmeNameState? state, DateTimeOffset now)
+    {
+        if (state is null)
+        {
+            return now;
+        }
+
+        var dueAt = _served.ContainsKey(name) ? state.DueAt(now) : state.NextAttempt ?? now;
+
+        // Another replica holds this name's order: look again once its lock could have expired.
+        if (_storage.Store.IsShared && _busyElsewhere.TryGetValue(name, out var retry) && retry > dueAt)
+        {
+            dueAt = retry;
+        }
+
+        return dueAt;
+    }
+
+    private async Task SyncLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var changed = _storage.Store.GetChangeToken();
+            try
+            {
+                await _storage.RefreshStatesAsync(stoppingToken);
+                var now = _timeProvider.GetUtcNow();
+                foreach (var name in _names.GetNames())
+                {
+                    if (_storage.GetCachedState(name)?.CertificateThumbprint is { } stored
+                        && (!_served.TryGetValue(name, out var served) || !string.Equals(stored, served, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        await ServeStoredAsync(name, now, held: null, catchUpState: false, stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ClusterStoreException)
+            {
+                // Logged by the store; serving goes on with what is installed.
+            }
+
+            await WaitAsync(_cluster.PollInterval, changed, stoppingToken, wakeable: false);
+        }
+    }
+
+    private async Task ServeStoredAsync(string name, DateTimeOffset now, IClusterLock? held, bool catchUpState, CancellationToken cancellationToken)
     {
         AcmeStoredCertificate? stored;
         try
         {
-            stored = _storage.LoadCertificate(name);
+            stored = await _storage.LoadCertificateAsync(name, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or CryptographicException or UnauthorizedAccessException)
         {
@@ -221,20 +320,93 @@ internal sealed class AcmeRenewalService : BackgroundService
             return;
         }
 
+        var peer = _served.ContainsKey(name);
         Install(name, stored);
-        _logger.CertificateLoaded(name, stored.Leaf.Thumbprint, new DateTimeOffset(stored.Leaf.NotAfter.ToUniversalTime()));
+        if (peer)
+        {
+            _logger.CertificateFromPeer(name, stored.Leaf.Thumbprint);
+        }
+        else
+        {
+            _logger.CertificateLoaded(name, stored.Leaf.Thumbprint, new DateTimeOffset(stored.Leaf.NotAfter.ToUniversalTime()));
+        }
 
         // The state may predate the stored certificate (killed between installing and recording it): catch up.
-        var state = _storage.LoadState(name);
+        if (!catchUpState)
+        {
+            return;
+        }
+
+        var state = await _storage.LoadStateAsync(name, cancellationToken);
         if (state?.NotAfter != new DateTimeOffset(stored.Leaf.NotAfter.ToUniversalTime()))
         {
-            _storage.SaveState(Succeeded(state ?? new AcmeNameState { HostName = name }, stored, now));
+            if (held is not null)
+            {
+                await _storage.SaveStateAsync(Succeeded(state ?? new AcmeNameState { HostName = name }, stored, now), held, cancellationToken);
+                return;
+            }
+
+            await using var lease = await _storage.Store.TryLockAsync(LockName(name), cancellationToken);
+            if (lease is not null)
+            {
+                await _storage.SaveStateAsync(Succeeded(state ?? new AcmeNameState { HostName = name }, stored, now), lease, cancellationToken);
+            }
         }
     }
+
+    private static string LockName(string name) => "acme/" + name;
 
     private async Task ProcessAsync(string name, CancellationToken cancellationToken)
     {
         await _concurrency.WaitAsync(cancellationToken);
+        IClusterLock? lease = null;
+        try
+        {
+            lease = await _storage.Store.TryLockAsync(LockName(name), cancellationToken);
+            if (lease is null)
+            {
+                // Another replica is on it; its result arrives through the store.
+                _busyElsewhere[name] = _timeProvider.GetUtcNow() + _cluster.LockTtl;
+                _logger.NameLockedElsewhere(name);
+                return;
+            }
+
+            _busyElsewhere.TryRemove(name, out _);
+
+            // Re-check under the lock: the replica that held it before may have finished the name meanwhile.
+            var now = _timeProvider.GetUtcNow();
+            var state = await _storage.LoadStateAsync(name, cancellationToken);
+            if (state?.CertificateThumbprint is { } thumbprint && (!_served.TryGetValue(name, out var served) || !string.Equals(served, thumbprint, StringComparison.OrdinalIgnoreCase)))
+            {
+                await ServeStoredAsync(name, now, lease, catchUpState: true, cancellationToken);
+                state = await _storage.LoadStateAsync(name, cancellationToken);
+            }
+
+            if (DueAt(name, state, now) > now)
+            {
+                return;
+            }
+
+            await IssueAsync(name, lease, cancellationToken);
+        }
+        catch (ClusterStoreException ex)
+        {
+            // Not a failure of the name: nothing could be recorded, so the next cycle picks up where the store is.
+            _logger.StoreUnavailable(name, ex.Message);
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
+
+            _concurrency.Release();
+        }
+    }
+
+    private async Task IssueAsync(string name, IClusterLock lease, CancellationToken cancellationToken)
+    {
         try
         {
             if (_options.Preflight)
@@ -242,23 +414,23 @@ internal sealed class AcmeRenewalService : BackgroundService
                 var preflight = await _preflight.CheckAsync(name, cancellationToken);
                 if (!preflight.Succeeded)
                 {
-                    var failed = Fail(name, AcmeNameStatus.PreflightFailed, preflight.Reason!, retryAfter: null);
+                    var failed = await FailAsync(name, AcmeNameStatus.PreflightFailed, preflight.Reason!, retryAfter: null, lease, cancellationToken);
                     _logger.PreflightFailed(name, preflight.Reason!, failed.NextAttempt!.Value);
                     return;
                 }
             }
 
-            var certificate = await _issuer.IssueAsync(name, cancellationToken);
+            var certificate = await _issuer.IssueAsync(name, lease, cancellationToken);
             Install(name, certificate);
-            var state = Succeeded(_storage.LoadState(name) ?? new AcmeNameState { HostName = name }, certificate, _timeProvider.GetUtcNow());
-            _storage.SaveState(state);
+            var state = Succeeded(await _storage.LoadStateAsync(name, cancellationToken) ?? new AcmeNameState { HostName = name }, certificate, _timeProvider.GetUtcNow());
+            await _storage.SaveStateAsync(state, lease, cancellationToken);
             _metrics.CertificateIssued();
             _logger.CertificateIssued(name, certificate.Leaf.Thumbprint, state.NotAfter!.Value, state.RenewAt!.Value);
         }
         catch (AcmeException ex) when (ex.IsRateLimited)
         {
             _metrics.RateLimited();
-            var failed = Fail(name, AcmeNameStatus.RateLimited, ex.Problem.Describe(), ex.RetryAfter);
+            var failed = await FailAsync(name, AcmeNameStatus.RateLimited, ex.Problem.Describe(), ex.RetryAfter, lease, cancellationToken);
             _logger.RateLimited(name, ex.Problem.Describe(), failed.NextAttempt!.Value);
         }
         catch (Exception ex) when (ex is AcmeException or HttpRequestException or IOException or CryptographicException or UnauthorizedAccessException
@@ -270,12 +442,8 @@ internal sealed class AcmeRenewalService : BackgroundService
                 OperationCanceledException => $"no result within {_options.IssuanceTimeout}",
                 _ => ex.Message,
             };
-            var failed = Fail(name, AcmeNameStatus.Failed, problem, retryAfter: null);
+            var failed = await FailAsync(name, AcmeNameStatus.Failed, problem, retryAfter: null, lease, cancellationToken);
             _logger.IssuanceFailed(name, failed.FailureCount, problem, failed.NextAttempt!.Value);
-        }
-        finally
-        {
-            _concurrency.Release();
         }
     }
 
@@ -283,7 +451,7 @@ internal sealed class AcmeRenewalService : BackgroundService
     {
         // One prebuilt context per certificate, intermediates included; the store swaps it in atomically.
         _certificates.Set(name, SslStreamCertificateContext.Create(certificate.Leaf, certificate.Intermediates, offline: true));
-        _served[name] = 0;
+        _served[name] = certificate.Leaf.GetCertHashString(HashAlgorithmName.SHA256);
     }
 
     private static AcmeNameState Succeeded(AcmeNameState state, AcmeStoredCertificate certificate, DateTimeOffset now)
@@ -311,15 +479,16 @@ internal sealed class AcmeRenewalService : BackgroundService
             LastError = null,
             LastAttempt = now,
             PendingOrderUrl = null,
+            OrderIntentAt = null,
             CertificateThumbprint = certificate.Leaf.GetCertHashString(HashAlgorithmName.SHA256),
         };
     }
 
-    private AcmeNameState Fail(string name, AcmeNameStatus status, string problem, TimeSpan? retryAfter)
+    private async Task<AcmeNameState> FailAsync(string name, AcmeNameStatus status, string problem, TimeSpan? retryAfter, IClusterLock lease, CancellationToken cancellationToken)
     {
         _metrics.AttemptFailed();
         var now = _timeProvider.GetUtcNow();
-        var state = _storage.LoadState(name) ?? new AcmeNameState { HostName = name };
+        var state = await _storage.LoadStateAsync(name, cancellationToken) ?? new AcmeNameState { HostName = name };
         var failures = state.FailureCount + 1;
 
         // Exponential backoff, capped; a CA's Retry-After (RFC 8555 §6.6) can only push the next attempt further out.
@@ -338,17 +507,20 @@ internal sealed class AcmeRenewalService : BackgroundService
             LastAttempt = now,
             NextAttempt = now + backoff,
         };
-        _storage.SaveState(state);
+        await _storage.SaveStateAsync(state, lease, cancellationToken);
         return state;
     }
 
-    private async Task WaitAsync(TimeSpan delay, IChangeToken changed, CancellationToken stoppingToken)
+    private async Task WaitAsync(TimeSpan delay, IChangeToken changed, CancellationToken stoppingToken, bool wakeable = true)
     {
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        Volatile.Write(ref _wake, wake);
-        if (Interlocked.Exchange(ref _wakeRequested, 0) == 1)
+        if (wakeable)
         {
-            wake.Cancel();
+            Volatile.Write(ref _wake, wake);
+            if (Interlocked.Exchange(ref _wakeRequested, 0) == 1)
+            {
+                wake.Cancel();
+            }
         }
 
         using (changed.RegisterChangeCallback(static state => ((CancellationTokenSource)state!).Cancel(), wake))

@@ -9,6 +9,9 @@ internal sealed record AcmeResponse
 
     public Uri? Location { get; init; }
 
+    /// <summary>The <c>Link: rel="next"</c> target of a paged list (RFC 8555 §7.1.2.1).</summary>
+    public Uri? NextLink { get; init; }
+
     public TimeSpan? RetryAfter { get; init; }
 
     public string? MediaType { get; init; }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PoshServer.Cluster;
 using PoshServer.Https;
 
 namespace PoshServer.Acme;
@@ -22,7 +23,10 @@ internal static class AcmeServiceCollectionExtensions
         services.TryAddSingleton<HttpsCertificateStore>();
         services.TryAddSingleton<IAcmeHostResolver, SystemAcmeHostResolver>();
         services.TryAddSingleton<IAcmeNameSource>(sp => new AcmeNameSource(sp.GetRequiredService<IOptionsMonitor<AcmeOptions>>(), tenantNames?.Invoke(sp)));
+        services.AddCluster();
+        services.AddSingleton(provider => new ClusterFileArea { Prefix = AcmeStorage.Prefix, Path = provider.GetRequiredService<IOptions<AcmeOptions>>().Value.StoragePath });
         services.TryAddSingleton<AcmeStorage>();
+        services.AddSingleton<IReplicaStateContributor, AcmeReplicaState>();
         services.TryAddSingleton<AcmeMetrics>();
         services.TryAddSingleton<AcmeClient>();
         services.TryAddSingleton<AcmeIssuer>();

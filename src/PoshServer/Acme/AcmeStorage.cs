@@ -3,90 +3,105 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using PoshServer.Cluster;
+using PoshServer.Cluster.Files;
 
 namespace PoshServer.Acme;
 
 /// <summary>
-/// Files under <see cref="AcmeOptions.StoragePath"/>:
-/// <c>account.key.pem</c> + <c>account.json</c>, and per name <c>names/&lt;host&gt;/</c> with <c>chain.pem</c>,
-/// <c>key.pem</c>, <c>pending-key.pem</c> (the key of the order in flight) and <c>state.json</c>.
-/// Every file is written to a temp file in its own directory and moved over the target, so a reader (or a restart
-/// after a kill) sees the old or the new content, never a torn file. Keys are created with mode 0600.
+/// ACME's items in the cluster store: <c>acme/account.key.pem</c> + <c>acme/account.json</c>, and per name
+/// <c>acme/names/&lt;host&gt;/</c> with <c>chain.pem</c>, <c>key.pem</c>, <c>pending-key.pem</c> (the key of the
+/// order in flight) and <c>state.json</c>. With files these are the same paths under <see cref="AcmeOptions.StoragePath"/>
+/// as before; with PostgreSQL the keys are encrypted at rest. States are kept in memory too, so health checks and
+/// scheduling read them without a round trip, and a replica cut off from the store still knows what it had.
 /// </summary>
 internal sealed class AcmeStorage : IDisposable
 {
-    private const string TempSuffix = ".tmp";
+    public const string Prefix = "acme/";
+    private const string AccountKeyKey = Prefix + "account.key.pem";
+    private const string AccountKey = Prefix + "account.json";
+    private const string NamesPrefix = Prefix + "names/";
     private readonly ConcurrentDictionary<string, AcmeNameState> _states = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Lock _accountKeyGate = new();
+    private readonly SemaphoreSlim _accountKeyGate = new(1, 1);
     private AcmeAccountKey? _accountKey;
 
-    public AcmeStorage(IOptions<AcmeOptions> options)
-        : this(options.Value.StoragePath)
+    public AcmeStorage(IClusterStore store)
     {
+        Store = store;
     }
 
+    /// <summary>Files under <paramref name="root"/>, as a single server keeps them (commands and tests).</summary>
     public AcmeStorage(string root)
+        : this(new FilesClusterStore([new ClusterFileArea { Prefix = Prefix, Path = root }]))
     {
-        Root = Path.GetFullPath(root);
     }
 
-    public string Root { get; }
+    public IClusterStore Store { get; }
 
-    private string NamesDirectory => Path.Combine(Root, "names");
+    /// <summary>The account key once it was loaded or created (the challenge responder answers from memory).</summary>
+    public AcmeAccountKey? CachedAccountKey => Volatile.Read(ref _accountKey);
 
-    /// <summary>The account key, created (and persisted) on first use; the challenge responder needs it even before the account exists.</summary>
-    public AcmeAccountKey GetOrCreateAccountKey()
+    /// <summary>The account key, created (and stored) on first use; concurrent replicas agree on the first one stored.</summary>
+    public async Task<AcmeAccountKey> GetOrCreateAccountKeyAsync(CancellationToken cancellationToken = default)
     {
-        lock (_accountKeyGate)
-        {
-            if (_accountKey is not null)
-            {
-                return _accountKey;
-            }
-
-            var path = Path.Combine(Root, "account.key.pem");
-            if (File.Exists(path))
-            {
-                _accountKey = AcmeAccountKey.FromPem(File.ReadAllText(path));
-            }
-            else
-            {
-                var key = AcmeAccountKey.Create();
-                WriteAtomic(path, key.ExportPem(), secret: true);
-                _accountKey = key;
-            }
-
-            return _accountKey;
-        }
-    }
-
-    public AcmeAccountRecord? LoadAccount()
-    {
-        var path = Path.Combine(Root, "account.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), AcmeJsonContext.Default.AcmeAccountRecord) : null;
-    }
-
-    public void SaveAccount(AcmeAccountRecord account) =>
-        WriteAtomic(Path.Combine(Root, "account.json"), JsonSerializer.Serialize(account, AcmeJsonContext.Default.AcmeAccountRecord), secret: false);
-
-    public void DeleteAccount() => DeleteIfExists(Path.Combine(Root, "account.json"));
-
-    /// <summary>The stored state of a name, or null if it was never attempted.</summary>
-    public AcmeNameState? LoadState(string hostName)
-    {
-        if (_states.TryGetValue(hostName, out var cached))
+        if (Volatile.Read(ref _accountKey) is { } cached)
         {
             return cached;
         }
 
-        var path = Path.Combine(NameDirectory(hostName), "state.json");
-        if (!File.Exists(path))
+        await _accountKeyGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_accountKey is { } raced)
+            {
+                return raced;
+            }
+
+            using var candidate = AcmeAccountKey.Create();
+            var stored = await Store.AddOrGetAsync(ClusterWrite.Put(AccountKeyKey, Encoding.UTF8.GetBytes(candidate.ExportPem()), secret: true), cancellationToken);
+            var key = AcmeAccountKey.FromPem(Encoding.UTF8.GetString(stored.Value));
+            Volatile.Write(ref _accountKey, key);
+            return key;
+        }
+        finally
+        {
+            _accountKeyGate.Release();
+        }
+    }
+
+    public async Task<AcmeAccountRecord?> LoadAccountAsync(CancellationToken cancellationToken = default) =>
+        await Store.GetAsync(AccountKey, cancellationToken) is { } item ? JsonSerializer.Deserialize(item.Value, AcmeJsonContext.Default.AcmeAccountRecord) : null;
+
+    public Task SaveAccountAsync(AcmeAccountRecord account, CancellationToken cancellationToken = default) =>
+        Store.PutAsync([ClusterWrite.Put(AccountKey, JsonSerializer.SerializeToUtf8Bytes(account, AcmeJsonContext.Default.AcmeAccountRecord))], cancellationToken: cancellationToken);
+
+    public Task DeleteAccountAsync(CancellationToken cancellationToken = default) => Store.PutAsync([ClusterWrite.Delete(AccountKey)], cancellationToken: cancellationToken);
+
+    /// <summary>The state as this replica last saw it (no round trip), or null.</summary>
+    public AcmeNameState? GetCachedState(string hostName)
+    {
+        Validate(hostName);
+        return _states.GetValueOrDefault(hostName);
+    }
+
+    /// <summary>
+    /// The stored state of a name, or null if it was never attempted. A shared store is always asked (another replica
+    /// may have moved it on); files answer from memory once read.
+    /// </summary>
+    public async Task<AcmeNameState?> LoadStateAsync(string hostName, CancellationToken cancellationToken = default)
+    {
+        Validate(hostName);
+        if (!Store.IsShared && _states.TryGetValue(hostName, out var cached))
+        {
+            return cached;
+        }
+
+        if (await Store.GetAsync(NameKey(hostName, "state.json"), cancellationToken) is not { } item)
         {
             return null;
         }
 
-        var state = JsonSerializer.Deserialize(File.ReadAllBytes(path), AcmeJsonContext.Default.AcmeNameState);
+        var state = JsonSerializer.Deserialize(item.Value, AcmeJsonContext.Default.AcmeNameState);
         if (state is not null)
         {
             _states[hostName] = state;
@@ -95,69 +110,106 @@ internal sealed class AcmeStorage : IDisposable
         return state;
     }
 
-    public void SaveState(AcmeNameState state)
+    /// <summary>Reads every state in one request (a shared store only: other replicas' progress); returns the states read.</summary>
+    public async Task<IReadOnlyList<AcmeNameState>> RefreshStatesAsync(CancellationToken cancellationToken = default)
     {
-        WriteAtomic(Path.Combine(NameDirectory(state.HostName), "state.json"), JsonSerializer.Serialize(state, AcmeJsonContext.Default.AcmeNameState), secret: false);
+        if (!Store.IsShared)
+        {
+            return [.. _states.Values];
+        }
+
+        var states = new List<AcmeNameState>();
+        foreach (var item in await Store.ListAsync(NamesPrefix, "/state.json", cancellationToken))
+        {
+            if (JsonSerializer.Deserialize(item.Value, AcmeJsonContext.Default.AcmeNameState) is { } state && AcmeHostNames.IsValid(state.HostName))
+            {
+                _states[state.HostName] = state;
+                states.Add(state);
+            }
+        }
+
+        return states;
+    }
+
+    public async Task SaveStateAsync(AcmeNameState state, IClusterLock? fence = null, CancellationToken cancellationToken = default)
+    {
+        Validate(state.HostName);
+        await Store.PutAsync([ClusterWrite.Put(NameKey(state.HostName, "state.json"), JsonSerializer.SerializeToUtf8Bytes(state, AcmeJsonContext.Default.AcmeNameState))], fence, cancellationToken);
         _states[state.HostName] = state;
     }
 
     /// <summary>Every name with stored state (for the command line and the health check).</summary>
-    public IReadOnlyList<AcmeNameState> LoadAllStates()
+    public async Task<IReadOnlyList<AcmeNameState>> LoadAllStatesAsync(CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(NamesDirectory))
+        var states = new List<AcmeNameState>();
+        foreach (var item in await Store.ListAsync(NamesPrefix, "/state.json", cancellationToken))
         {
-            return [];
+            if (JsonSerializer.Deserialize(item.Value, AcmeJsonContext.Default.AcmeNameState) is { } state)
+            {
+                states.Add(state);
+            }
         }
 
-        return Directory.EnumerateDirectories(NamesDirectory)
-            .Select(directory => LoadState(Path.GetFileName(directory)))
-            .OfType<AcmeNameState>()
-            .OrderBy(state => state.HostName, StringComparer.Ordinal)
-            .ToList();
+        return [.. states.OrderBy(state => state.HostName, StringComparer.Ordinal)];
     }
 
-    /// <summary>The key of the order in flight: read back after a restart, or created and persisted before it is used in a CSR.</summary>
-    public ECDsa GetOrCreatePendingKey(string hostName)
+    /// <summary>The key of the order in flight: read back after a restart (or from another replica), or created and stored before it is used in a CSR.</summary>
+    public async Task<ECDsa> GetOrCreatePendingKeyAsync(string hostName, IClusterLock? fence = null, CancellationToken cancellationToken = default)
     {
-        var path = Path.Combine(NameDirectory(hostName), "pending-key.pem");
+        Validate(hostName);
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        if (File.Exists(path))
+        var item = await Store.GetAsync(NameKey(hostName, "pending-key.pem"), cancellationToken);
+        if (item is not null)
         {
-            key.ImportFromPem(File.ReadAllText(path));
+            key.ImportFromPem(Encoding.UTF8.GetString(item.Value));
         }
         else
         {
-            WriteAtomic(path, key.ExportPkcs8PrivateKeyPem(), secret: true);
+            await Store.PutAsync([ClusterWrite.Put(NameKey(hostName, "pending-key.pem"), Encoding.UTF8.GetBytes(key.ExportPkcs8PrivateKeyPem()), secret: true)], fence, cancellationToken);
         }
 
         return key;
     }
 
-    public void DeletePendingKey(string hostName) => DeleteIfExists(Path.Combine(NameDirectory(hostName), "pending-key.pem"));
+    public Task DeletePendingKeyAsync(string hostName, IClusterLock? fence = null, CancellationToken cancellationToken = default)
+    {
+        Validate(hostName);
+        return Store.PutAsync([ClusterWrite.Delete(NameKey(hostName, "pending-key.pem"))], fence, cancellationToken);
+    }
 
     /// <summary>
-    /// Installs a downloaded chain: chain first, then the pending key moved over the old key. A kill between the two
-    /// leaves a new chain with the old key, which <see cref="LoadCertificate"/> repairs from the pending key.
+    /// Installs a downloaded chain: chain, then the pending key over the old key, then the pending key removed (one
+    /// transaction in PostgreSQL). With files a kill between the steps leaves a new chain with the old key, which
+    /// <see cref="LoadCertificateAsync"/> repairs from the pending key.
     /// </summary>
-    public void InstallCertificate(string hostName, string chainPem)
+    public async Task InstallCertificateAsync(string hostName, string chainPem, IClusterLock? fence = null, CancellationToken cancellationToken = default)
     {
-        var directory = NameDirectory(hostName);
-        WriteAtomic(Path.Combine(directory, "chain.pem"), chainPem, secret: false);
-        File.Move(Path.Combine(directory, "pending-key.pem"), Path.Combine(directory, "key.pem"), overwrite: true);
+        Validate(hostName);
+        var pending = await Store.GetAsync(NameKey(hostName, "pending-key.pem"), cancellationToken)
+            ?? throw new CryptographicException($"The key of the order for {hostName} is missing.");
+        await Store.PutAsync(
+            [
+                ClusterWrite.Put(NameKey(hostName, "chain.pem"), Encoding.UTF8.GetBytes(chainPem)),
+                ClusterWrite.Put(NameKey(hostName, "key.pem"), pending.Value, secret: true),
+                ClusterWrite.Delete(NameKey(hostName, "pending-key.pem")),
+            ],
+            fence,
+            cancellationToken);
     }
 
     /// <summary>The stored certificate with its key, or null when there is none (or it is unreadable).</summary>
-    public AcmeStoredCertificate? LoadCertificate(string hostName)
+    public async Task<AcmeStoredCertificate?> LoadCertificateAsync(string hostName, CancellationToken cancellationToken = default)
     {
-        var directory = NameDirectory(hostName);
-        var chainPath = Path.Combine(directory, "chain.pem");
-        if (!File.Exists(chainPath))
+        Validate(hostName);
+        var items = await Store.ListAsync(NamesPrefix + hostName + "/", cancellationToken: cancellationToken);
+        var byName = items.ToDictionary(i => i.Key[(NamesPrefix.Length + hostName.Length + 1)..], StringComparer.Ordinal);
+        if (!byName.TryGetValue("chain.pem", out var chainItem))
         {
             return null;
         }
 
         var chain = new X509Certificate2Collection();
-        chain.ImportFromPem(File.ReadAllText(chainPath));
+        chain.ImportFromPem(Encoding.UTF8.GetString(chainItem.Value));
         if (chain.Count == 0)
         {
             return null;
@@ -165,26 +217,26 @@ internal sealed class AcmeStorage : IDisposable
 
         var leaf = chain[0];
         chain.RemoveAt(0);
-        var keyPath = Path.Combine(directory, "key.pem");
-        var pendingPath = Path.Combine(directory, "pending-key.pem");
-        foreach (var path in new[] { keyPath, pendingPath })
+        foreach (var name in new[] { "key.pem", "pending-key.pem" })
         {
-            if (!File.Exists(path))
+            if (!byName.TryGetValue(name, out var keyItem))
             {
                 continue;
             }
 
             using var key = ECDsa.Create();
-            key.ImportFromPem(File.ReadAllText(path));
+            key.ImportFromPem(Encoding.UTF8.GetString(keyItem.Value));
             if (!Matches(leaf, key))
             {
                 continue;
             }
 
-            if (string.Equals(path, pendingPath, StringComparison.Ordinal))
+            if (string.Equals(name, "pending-key.pem", StringComparison.Ordinal))
             {
                 // Finish an install that was interrupted between writing the chain and moving the key.
-                File.Move(pendingPath, keyPath, overwrite: true);
+                await Store.PutAsync(
+                    [ClusterWrite.Put(NameKey(hostName, "key.pem"), keyItem.Value, secret: true), ClusterWrite.Delete(NameKey(hostName, "pending-key.pem"))],
+                    cancellationToken: cancellationToken);
             }
 
             return new AcmeStoredCertificate { Leaf = leaf.CopyWithPrivateKey(key), Intermediates = chain };
@@ -193,23 +245,8 @@ internal sealed class AcmeStorage : IDisposable
         return null;
     }
 
-    /// <summary>Deletes temp files a killed process left behind; the targets they were meant for are intact.</summary>
-    public int RemoveStaleTempFiles()
-    {
-        if (!Directory.Exists(Root))
-        {
-            return 0;
-        }
-
-        var count = 0;
-        foreach (var file in Directory.EnumerateFiles(Root, "*" + TempSuffix, SearchOption.AllDirectories))
-        {
-            File.Delete(file);
-            count++;
-        }
-
-        return count;
-    }
+    /// <summary>Deletes temp files a killed process left behind (files only); the targets they were meant for are intact.</summary>
+    public int RemoveStaleTempFiles() => Store is FilesClusterStore files ? files.RemoveStaleTempFiles() : 0;
 
     public static bool Matches(X509Certificate2 leaf, ECDsa key)
     {
@@ -217,60 +254,20 @@ internal sealed class AcmeStorage : IDisposable
         return publicKey is not null && publicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo());
     }
 
-    public void Dispose() => _accountKey?.Dispose();
+    public void Dispose()
+    {
+        _accountKey?.Dispose();
+        _accountKeyGate.Dispose();
+    }
 
-    private string NameDirectory(string hostName)
+    private static string NameKey(string hostName, string file) => NamesPrefix + hostName + "/" + file;
+
+    private static void Validate(string hostName)
     {
         // Names are validated DNS names before they reach storage; this keeps a bad one from escaping the root.
         if (!AcmeHostNames.IsValid(hostName))
         {
             throw new ArgumentException($"'{hostName}' is not a valid host name.", nameof(hostName));
-        }
-
-        return Path.Combine(NamesDirectory, hostName);
-    }
-
-    private static void DeleteIfExists(string path)
-    {
-        if (File.Exists(path))
-        {
-            File.Delete(path);
-        }
-    }
-
-    private static void WriteAtomic(string path, string content, bool secret)
-    {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)) + TempSuffix);
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (secret && !OperatingSystem.IsWindows())
-        {
-            // Created 0600: the key is never readable by others, not even for a moment.
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temp, fileOptions))
-            {
-                stream.Write(Encoding.UTF8.GetBytes(content));
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (secret && !OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
         }
     }
 }

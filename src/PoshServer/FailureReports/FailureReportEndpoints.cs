@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using PoshClient.Documents;
+using PoshServer.Cluster;
 using PoshServer.Metrics;
 using PoshServer.Tenants;
 
@@ -106,6 +107,7 @@ internal static class FailureReportEndpoints
     public static IServiceCollection AddFailureReports(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<FailureReportsOptions>().BindConfiguration(FailureReportsOptions.Section).ValidateDataAnnotations();
+        services.AddCluster();
         services.AddSingleton<FailureReportStore>();
         services.AddRateLimiter(limiter =>
         {

@@ -99,8 +99,8 @@ internal sealed class AdminServer(
 
         var (contentType, body) = context.Request.Path.Value switch
         {
-            "/" or "/status" => ("text/html; charset=utf-8", Encoding.UTF8.GetBytes(StatusPage.Render(reports.Build()))),
-            "/api/status" => ("application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(reports.Build(), StatusJsonContext.Default.StatusReport)),
+            "/" or "/status" => ("text/html; charset=utf-8", Encoding.UTF8.GetBytes(StatusPage.Render(await reports.BuildAsync(context.RequestAborted)))),
+            "/api/status" => ("application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(await reports.BuildAsync(context.RequestAborted), StatusJsonContext.Default.StatusReport)),
             "/metrics" => ("text/plain; version=0.0.4; charset=utf-8", Encoding.UTF8.GetBytes(exporter.Scrape())),
             _ => (null, null),
         };

@@ -45,12 +45,32 @@ internal static class StatusPage
             html.Append("</ul>\n");
         }
 
+        RenderReplicas(html, report);
         RenderTenants(html, report);
         RenderSets(html, report);
         RenderRotation(html, report);
         RenderReports(html, report);
         html.Append("</body></html>\n");
         return html.ToString();
+    }
+
+    private static void RenderReplicas(StringBuilder html, StatusReport report)
+    {
+        if (report.ClusterError is { } error)
+        {
+            html.Append("<p id=\"cluster-error\" class=\"Fail\">Cluster store unreachable: ").Append(s_html.Encode(error)).Append(" (serving what this replica has)</p>\n");
+        }
+
+        html.Append("<h2>Replicas</h2><table id=\"replicas\"><thead><tr><th>Replica</th><th>Version</th><th>Last seen</th><th>Tenant generation</th><th>Tenants</th><th>Certificates</th></tr></thead><tbody>\n");
+        foreach (var replica in report.Replicas)
+        {
+            var state = replica.ServesOlderTenants ? "Fail" : replica.Live ? "Pass" : "Warn";
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{state}\"><td>{s_html.Encode(replica.Name)}{(replica.Self ? " (this one)" : string.Empty)}</td><td>{s_html.Encode(replica.Version)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Time(replica.LastSeen)}{(replica.Live ? string.Empty : " (not live)")}</td><td>{replica.TenantGeneration} built {Time(replica.TenantSnapshotBuiltAt)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td><code>{s_html.Encode(replica.TenantDigest)}</code>{(replica.ServesOlderTenants ? " <strong>serves an older tenant generation</strong>" : string.Empty)}</td><td>{replica.Certificates.Count}</td></tr>\n");
+        }
+
+        html.Append("</tbody></table>\n");
     }
 
     private static void RenderTenants(StringBuilder html, StatusReport report)

@@ -25,4 +25,10 @@ internal sealed record StatusReport
     public required IReadOnlyList<RotationSetStatus> Rotation { get; init; }
 
     public required IReadOnlyList<FailureReportSummary> FailureReports { get; init; }
+
+    /// <summary>Every replica that shares the cluster store (just this one with files), by name.</summary>
+    public IReadOnlyList<StatusReplica> Replicas { get; init; } = [];
+
+    /// <summary>Why the cluster store is unreachable, while it is (this replica serves what it has).</summary>
+    public string? ClusterError { get; init; }
 }

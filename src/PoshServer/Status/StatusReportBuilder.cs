@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using PoshClient.Documents;
+using PoshServer.Cluster;
 using PoshServer.FailureReports;
 using PoshServer.Rotation;
 using PoshServer.TenantChecks;
@@ -12,8 +14,28 @@ internal sealed class StatusReportBuilder(
     RotationCoordinator rotation,
     TenantCheckResults checks,
     FailureReportStore reports,
+    IClusterStore cluster,
+    ClusterHeartbeatService heartbeat,
+    IOptions<ClusterOptions> clusterOptions,
     TimeProvider timeProvider)
 {
+    /// <summary>The report, with other replicas' failure reports and heartbeats when the cluster store answers.</summary>
+    public async Task<StatusReport> BuildAsync(CancellationToken cancellationToken = default)
+    {
+        await reports.RefreshAsync(cancellationToken);
+        IReadOnlyList<ReplicaHeartbeat> heartbeats;
+        try
+        {
+            heartbeats = await cluster.ListReplicasAsync(cancellationToken);
+        }
+        catch (ClusterStoreException)
+        {
+            heartbeats = [];
+        }
+
+        return Build() with { Replicas = Replicas(heartbeats), ClusterError = cluster.LastError };
+    }
+
     public StatusReport Build()
     {
         var snapshot = store.Current;
@@ -43,5 +65,29 @@ internal sealed class StatusReportBuilder(
             Rotation = rotation.Statuses,
             FailureReports = reports.Summaries(),
         };
+    }
+
+    private List<StatusReplica> Replicas(IReadOnlyList<ReplicaHeartbeat> heartbeats)
+    {
+        // This replica always counts, as it is now (its stored heartbeat may be a moment old, or unreachable).
+        var self = heartbeat.Describe();
+        var all = heartbeats.Where(h => !string.Equals(h.Name, self.Name, StringComparison.Ordinal)).Append(self).ToList();
+        var now = timeProvider.GetUtcNow();
+        bool IsLive(ReplicaHeartbeat h) => ReferenceEquals(h, self) || now - h.LastSeen <= clusterOptions.Value.ReplicaTimeout;
+        var newest = all.Where(IsLive).MaxBy(h => h.TenantSnapshotBuiltAt);
+        return [.. all.OrderBy(h => h.Name, StringComparer.Ordinal).Select(h => new StatusReplica
+        {
+            Name = h.Name,
+            Version = h.Version,
+            StartedAt = h.StartedAt,
+            LastSeen = h.LastSeen,
+            Live = IsLive(h),
+            Self = ReferenceEquals(h, self),
+            TenantGeneration = h.TenantGeneration,
+            TenantSnapshotBuiltAt = h.TenantSnapshotBuiltAt,
+            TenantDigest = h.TenantDigest,
+            ServesOlderTenants = newest is not null && !string.Equals(h.TenantDigest, newest.TenantDigest, StringComparison.Ordinal) && h.TenantSnapshotBuiltAt < newest.TenantSnapshotBuiltAt,
+            Certificates = h.Certificates,
+        })];
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PoshServer.Cluster;
 
 namespace PoshServer.Status;
 
@@ -10,6 +11,8 @@ internal static class StatusServiceCollectionExtensions
     {
         services.AddOptionsWithValidateOnStart<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
+        services.AddCluster();
+        services.AddSingleton<IReplicaStateContributor, StatusReplicaState>();
         services.TryAddSingleton<StatusReportBuilder>();
         services.TryAddSingleton<AdminServer>();
         services.AddHostedService(provider => provider.GetRequiredService<AdminServer>());

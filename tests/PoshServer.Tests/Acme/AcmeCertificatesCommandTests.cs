@@ -10,15 +10,15 @@ public sealed class AcmeCertificatesCommandTests : IDisposable
     private readonly TempDirectory _directory = new("acme-command-");
 
     [Fact]
-    public void CreateListCommand_Json_PrintsEveryStoredState()
+    public async Task CreateListCommand_Json_PrintsEveryStoredState()
     {
         // Arrange
-        Seed();
+        await SeedAsync();
         var output = new StringWriter();
 
         // Act
-        var exit = AcmeCertificatesCommand.CreateListCommand().Parse(["--json", "--storage", _directory.Path])
-            .Invoke(new InvocationConfiguration { Output = output });
+        var exit = await AcmeCertificatesCommand.CreateListCommand().Parse(["--json", "--storage", _directory.Path])
+            .InvokeAsync(new InvocationConfiguration { Output = output });
 
         // Assert
         Assert.Equal(0, exit);
@@ -30,12 +30,12 @@ public sealed class AcmeCertificatesCommandTests : IDisposable
     }
 
     [Fact]
-    public void CreateListCommand_Table_ShowsStateExpiryAndNextAttempt()
+    public async Task CreateListCommand_Table_ShowsStateExpiryAndNextAttempt()
     {
-        Seed();
+        await SeedAsync();
         var output = new StringWriter();
 
-        AcmeCertificatesCommand.CreateListCommand(_directory.Path).Parse([]).Invoke(new InvocationConfiguration { Output = output });
+        await AcmeCertificatesCommand.CreateListCommand(_directory.Path).Parse([]).InvokeAsync(new InvocationConfiguration { Output = output });
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("NAME", lines[0], StringComparison.Ordinal);
@@ -46,17 +46,17 @@ public sealed class AcmeCertificatesCommandTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private void Seed()
+    private async Task SeedAsync()
     {
-        var storage = new AcmeStorage(_directory.Path);
-        storage.SaveState(new AcmeNameState
+        using var storage = new AcmeStorage(_directory.Path);
+        await storage.SaveStateAsync(new AcmeNameState
         {
             HostName = "a.example.test",
             Status = AcmeNameStatus.Valid,
             NotAfter = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero),
             RenewAt = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero),
         });
-        storage.SaveState(new AcmeNameState
+        await storage.SaveStateAsync(new AcmeNameState
         {
             HostName = "b.example.test",
             Status = AcmeNameStatus.RateLimited,

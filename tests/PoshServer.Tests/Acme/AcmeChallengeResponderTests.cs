@@ -34,7 +34,7 @@ public sealed class AcmeChallengeResponderTests : IDisposable
         // Assert
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
         Assert.Equal("application/octet-stream", context.Response.ContentType);
-        Assert.Equal(Token + "." + new AcmeStorage(_directory.Path).GetOrCreateAccountKey().Thumbprint, Body(context));
+        Assert.Equal(Token + "." + (await new AcmeStorage(_directory.Path).GetOrCreateAccountKeyAsync()).Thumbprint, Body(context));
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public sealed class AcmeHealthCheckTests : IDisposable
     {
         // Arrange
         var storage = new AcmeStorage(_directory.Path);
-        storage.SaveState(new AcmeNameState { HostName = "h.example.test", NotAfter = _time.GetUtcNow().AddDays(daysLeft), FailureCount = failures, LastError = "boom" });
+        await storage.SaveStateAsync(new AcmeNameState { HostName = "h.example.test", NotAfter = _time.GetUtcNow().AddDays(daysLeft), FailureCount = failures, LastError = "boom" });
         using var names = new TestAcmeNameSource("h.example.test");
         var check = new AcmeHealthCheck(storage, names, Options.Create(new AcmeOptions { Enabled = true }), _time);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using PoshServer.Acme;
 using PoshTesting;
@@ -43,8 +44,8 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
             Assert.True(served.MatchesHostname(name));
         }
 
-        var storage = new AcmeStorage(_storage.Path);
-        Assert.NotNull(storage.LoadAccount());
+        using var storage = new AcmeStorage(_storage.Path);
+        Assert.NotNull(await storage.LoadAccountAsync());
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_storage.Combine("account.key.pem")));
@@ -194,6 +195,40 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Issue13_KilledRightAfterNewOrderBeforeRecordingIt_RestartFindsThatOrderInsteadOfOrderingAgain()
+    {
+        // Arrange: the first process stops the moment the CA answered new-order, before the order URL is written:
+        // all that is on disk is what a kill -9 at that point leaves (the intent, written and flushed before the request).
+        using var source = new TestAcmeNameSource("lost.acme.test");
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = await StartHostAsync(source, time, configureIssuer: issuer => issuer.StepObserver = async (_, step, cancellationToken) =>
+        {
+            if (step == AcmeIssuanceStep.OrderRequested)
+            {
+                requested.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+        });
+        await requested.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await first.DisposeAsync();
+        var interrupted = State("lost.acme.test")!;
+        Assert.NotNull(interrupted.OrderIntentAt);
+        Assert.Null(interrupted.PendingOrderUrl);
+
+        // Act
+        await using var second = await StartHostAsync(source, time);
+        await WaitForValidAsync("lost.acme.test");
+
+        // Assert: the CA holds exactly one order for the name (RFC 8555 §7.1.2.1 orders list), the one the first made.
+        Assert.Equal(0, second.Orders);
+        var client = second.Services.GetRequiredService<AcmeClient>();
+        var orders = await client.ListOrdersAsync();
+        Assert.Single(orders);
+        Assert.Null(State("lost.acme.test")!.OrderIntentAt);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_StoppedBetweenFinalizeAndDownload_NextStartFinishesSameOrder()
     {
         // Arrange: the first process stops right after finalize, as if killed there.
@@ -260,7 +295,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
         Action<AcmeIssuer>? configureIssuer = null) =>
         AcmeTestHost.StartAsync(_pebble, _storage.Path, source, timeProvider, resolver, settings: null, configureIssuer);
 
-    private AcmeNameState? State(string name) => new AcmeStorage(_storage.Path).LoadState(name);
+    private AcmeNameState? State(string name) => StoredAcmeFiles.State(_storage.Path, name);
 
     private Task WaitForValidAsync(params string[] names) =>
         AcmeWait.UntilAsync(
@@ -270,7 +305,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
 
     private string Diagnostics()
     {
-        var states = new AcmeStorage(_storage.Path).LoadAllStates();
+        var states = StoredAcmeFiles.AllStates(_storage.Path);
         return string.Join('\n', states.Select(s => $"{s.HostName}: {s.Status} failures={s.FailureCount} error={s.LastError}")) + "\n" + _pebble.Output;
     }
 }

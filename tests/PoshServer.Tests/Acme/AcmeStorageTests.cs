@@ -10,11 +10,13 @@ public sealed class AcmeStorageTests : IDisposable
     private readonly TestCertificateAuthority _authority = new();
 
     [Fact]
-    public void GetOrCreateAccountKey_TwoInstances_SameKeyStoredWithMode0600()
+    public async Task GetOrCreateAccountKey_TwoInstances_SameKeyStoredWithMode0600()
     {
         // Act
-        var first = new AcmeStorage(_directory.Path).GetOrCreateAccountKey().Thumbprint;
-        var second = new AcmeStorage(_directory.Path).GetOrCreateAccountKey().Thumbprint;
+        using var one = new AcmeStorage(_directory.Path);
+        using var two = new AcmeStorage(_directory.Path);
+        var first = (await one.GetOrCreateAccountKeyAsync()).Thumbprint;
+        var second = (await two.GetOrCreateAccountKeyAsync()).Thumbprint;
 
         // Assert
         Assert.Equal(first, second);
@@ -23,7 +25,7 @@ public sealed class AcmeStorageTests : IDisposable
     }
 
     [Fact]
-    public void SaveState_ThenLoadFromNewInstance_RoundTrips()
+    public async Task SaveState_ThenLoadFromNewInstance_RoundTrips()
     {
         // Arrange
         var state = new AcmeNameState
@@ -36,8 +38,8 @@ public sealed class AcmeStorageTests : IDisposable
         };
 
         // Act
-        new AcmeStorage(_directory.Path).SaveState(state);
-        var loaded = new AcmeStorage(_directory.Path).LoadState("state.example.test");
+        await new AcmeStorage(_directory.Path).SaveStateAsync(state);
+        var loaded = await new AcmeStorage(_directory.Path).LoadStateAsync("state.example.test");
 
         // Assert
         Assert.Equal(state, loaded);
@@ -45,23 +47,23 @@ public sealed class AcmeStorageTests : IDisposable
     }
 
     [Fact]
-    public void LoadCertificate_KilledBetweenChainAndKeyMove_RepairsFromPendingKey()
+    public async Task LoadCertificate_KilledBetweenChainAndKeyMove_RepairsFromPendingKey()
     {
         // Arrange: a new chain was written but the pending key never moved over the old key.
         var storage = new AcmeStorage(_directory.Path);
         const string name = "repair.example.test";
         using (var old = _authority.Issue([name]))
         {
-            using var pending = storage.GetOrCreatePendingKey(name);
-            storage.InstallCertificate(name, old.ExportCertificatePem());
+            using var pending = await storage.GetOrCreatePendingKeyAsync(name);
+            await storage.InstallCertificateAsync(name, old.ExportCertificatePem());
         }
 
-        using var newKey = storage.GetOrCreatePendingKey(name);
+        using var newKey = await storage.GetOrCreatePendingKeyAsync(name);
         var leaf = IssueFor(name, newKey);
         File.WriteAllText(_directory.Combine("names", name, "chain.pem"), leaf.ExportCertificatePem() + "\n" + _authority.Certificate.ExportCertificatePem());
 
         // Act
-        var loaded = new AcmeStorage(_directory.Path).LoadCertificate(name);
+        var loaded = await new AcmeStorage(_directory.Path).LoadCertificateAsync(name);
 
         // Assert
         Assert.NotNull(loaded);
@@ -73,25 +75,25 @@ public sealed class AcmeStorageTests : IDisposable
     }
 
     [Fact]
-    public void LoadCertificate_KeyDoesNotMatch_ReturnsNull()
+    public async Task LoadCertificate_KeyDoesNotMatch_ReturnsNull()
     {
         var storage = new AcmeStorage(_directory.Path);
         const string name = "mismatch.example.test";
-        using (storage.GetOrCreatePendingKey(name))
+        using (await storage.GetOrCreatePendingKeyAsync(name))
         using (var other = _authority.Issue([name]))
         {
-            storage.InstallCertificate(name, other.ExportCertificatePem());
+            await storage.InstallCertificateAsync(name, other.ExportCertificatePem());
         }
 
-        Assert.Null(storage.LoadCertificate(name));
+        Assert.Null(await storage.LoadCertificateAsync(name));
     }
 
     [Fact]
-    public void RemoveStaleTempFiles_LeftoverTempFile_DeletedTargetsIntact()
+    public async Task RemoveStaleTempFiles_LeftoverTempFile_DeletedTargetsIntact()
     {
         // Arrange: what a kill during a write leaves: a temp file next to the intact target.
         var storage = new AcmeStorage(_directory.Path);
-        storage.SaveState(new AcmeNameState { HostName = "temp.example.test" });
+        await storage.SaveStateAsync(new AcmeNameState { HostName = "temp.example.test" });
         var temp = _directory.Combine("names", "temp.example.test", ".state.json.0A1B2C.tmp");
         File.WriteAllText(temp, "{\"hostName\": \"temp.exa");
 
@@ -101,15 +103,15 @@ public sealed class AcmeStorageTests : IDisposable
         // Assert
         Assert.Equal(1, removed);
         Assert.False(File.Exists(temp));
-        Assert.NotNull(new AcmeStorage(_directory.Path).LoadState("temp.example.test"));
+        Assert.NotNull(await new AcmeStorage(_directory.Path).LoadStateAsync("temp.example.test"));
     }
 
     [Theory]
     [InlineData("../escape")]
     [InlineData("UPPER.example")]
     [InlineData("")]
-    public void LoadState_InvalidName_Throws(string name) =>
-        Assert.Throws<ArgumentException>(() => new AcmeStorage(_directory.Path).LoadState(name));
+    public async Task LoadState_InvalidName_Throws(string name) =>
+        await Assert.ThrowsAsync<ArgumentException>(() => new AcmeStorage(_directory.Path).LoadStateAsync(name));
 
     public void Dispose()
     {

@@ -30,7 +30,7 @@ public sealed class AcmeThroughputTests : IDisposable
         // Act
         await using var host = await AcmeTestHost.StartAsync(pebble, _storage.Path, source, new ManualTimeProvider(DateTimeOffset.UtcNow));
         await AcmeWait.UntilAsync(
-            () => new AcmeStorage(_storage.Path).LoadAllStates().Count(state => state.Status == AcmeNameStatus.Valid) == names.Length,
+            () => StoredAcmeFiles.AllStates(_storage.Path).Count(state => state.Status == AcmeNameStatus.Valid) == names.Length,
             "all 100 names are issued",
             TimeSpan.FromMinutes(10));
         stopwatch.Stop();
