@@ -42,6 +42,9 @@ internal sealed class TenantCatalog(TenantResolver resolver)
         _documents = documents;
     }
 
+    /// <summary>The version of a file the catalog last applied, if any.</summary>
+    public ParsedTenantFile? ParsedBy(string name) => _files.GetValueOrDefault(name)?.Parsed;
+
     /// <summary>The entry a file serves now, if any.</summary>
     public TenantEntry? ServedBy(string name) => _files.GetValueOrDefault(name)?.Served;
 

@@ -25,6 +25,7 @@ internal sealed class TenantCatalogBuilder
     private readonly TenantFileReader _reader;
     private readonly CertificateSetResolver _sets;
     private readonly TenantResolver _resolver;
+    private readonly TenantFileSettler? _settler;
     private PoshDocumentCache _documents = new();
     private TenantCatalog? _catalog;
     private TenantSnapshot? _produced;
@@ -36,8 +37,10 @@ internal sealed class TenantCatalogBuilder
         IOptions<PoshOptions> poshOptions,
         CertificateFileCache certificates,
         TimeProvider timeProvider,
-        RetainedCertificates? retained = null)
+        RetainedCertificates? retained = null,
+        TenantFileSettler? settler = null)
     {
+        _settler = settler;
         _tenantsOptions = tenantsOptions;
         _timeProvider = timeProvider;
         var options = tenantsOptions.Value;
@@ -95,7 +98,7 @@ internal sealed class TenantCatalogBuilder
                     catalog.MarkUnreadable(name, TenantDiagnostic.Error(Display(options, name), 0, 0, probe.Error!, "Check that the tenants directory and the file are readable by the service user; the load is retried until they are.") with { Transient = true });
                     break;
                 default:
-                    catalog.Apply(name, _reader.Read(directory, name, probe.Stamp));
+                    catalog.Apply(name, _reader.Read(directory, name, probe.Stamp, force: true));
                     break;
             }
         }
@@ -130,19 +133,22 @@ internal sealed class TenantCatalogBuilder
         var phase = _timeProvider.GetTimestamp();
         _reader.Retain(files);
         // Files are independent until the domains are decided: read and parse them on every core.
-        var parsed = new ParsedTenantFile[files.Count];
-        Parallel.For(0, files.Count, i => parsed[i] = _reader.Read(directory, files[i].Name, files[i].Stamp));
+        var previous = lastGood is not null && ReferenceEquals(lastGood, _produced) ? _catalog : null;
+        var parsed = new ParsedTenantFile?[files.Count];
+        Parallel.For(0, files.Count, i => parsed[i] = Settling(directory, files[i], lastGood, now)
+            ? previous?.ParsedBy(files[i].Name)
+            : _reader.Read(directory, files[i].Name, files[i].Stamp));
         var parseTime = _timeProvider.GetElapsedTime(phase);
 
         phase = _timeProvider.GetTimestamp();
-        var previous = lastGood is not null && ReferenceEquals(lastGood, _produced) ? _catalog : null;
         var lastGoodByFile = previous is null && lastGood is not null
             ? lastGood.Tenants.Values.ToDictionary(e => e.Tenant.SourceFile, StringComparer.Ordinal)
             : null;
         // Who served a domain keeps it: a file claiming a served domain is the one rejected, so files that serve the
         // domain they claim go first; the rest in name order.
         var order = Enumerable.Range(0, files.Count)
-            .OrderBy(i => parsed[i].Tenant is { } t && lastGood?.Tenants.TryGetValue(t.Domain, out var owner) == true && string.Equals(owner.Tenant.SourceFile, t.SourceFile, StringComparison.Ordinal) ? 0 : 1)
+            .Where(i => parsed[i] is not null)
+            .OrderBy(i => parsed[i]!.Tenant is { } t && lastGood?.Tenants.TryGetValue(t.Domain, out var owner) == true && string.Equals(owner.Tenant.SourceFile, t.SourceFile, StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(i => i)
             .ToList();
         var ordered = _timeProvider.GetElapsedTime(phase);
@@ -154,7 +160,7 @@ internal sealed class TenantCatalogBuilder
         {
             var name = files[i].Name;
             var lastVersion = previous is not null ? previous.ServedBy(name) : lastGoodByFile?.GetValueOrDefault(Display(options, name));
-            catalog.Apply(name, parsed[i], lastVersion);
+            catalog.Apply(name, parsed[i]!, lastVersion);
         }
 
         var resolved = _timeProvider.GetElapsedTime(phase);
@@ -164,6 +170,33 @@ internal sealed class TenantCatalogBuilder
         _setsExpiry = sets.Values.SelectMany(s => s.Published).Select(c => (DateTimeOffset?)c.NotAfter).Min();
         LastTimings = new CatalogLoadTimings(enumerated, parseTime, ordered, resolved, _timeProvider.GetElapsedTime(started));
         return Publish(catalog, sets.ToFrozenDictionary(StringComparer.Ordinal), sets.GetValueOrDefault(options.DefaultCertificateSet), lastGood, now);
+    }
+
+    /// <summary>
+    /// Whether a full load must leave this file as it was: it is waiting to settle, or it changed so recently that it
+    /// may still be being written (the event for it may not even have arrived). It is handed to the settler, which
+    /// names it once it is stable. The first load takes every file as it is: there is nothing older to serve.
+    /// </summary>
+    private bool Settling(string directory, ListedTenantFile file, TenantSnapshot? lastGood, DateTimeOffset now)
+    {
+        if (lastGood is null || _settler is not { Quiet: var quiet } settler || quiet <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var path = Path.Combine(directory, file.Name);
+        if (settler.IsPending(path))
+        {
+            return true;
+        }
+
+        if (file.Stamp is { } stamp && _reader.CachedStamp(file.Name) != stamp && now - new DateTimeOffset(stamp.Written, TimeSpan.Zero) < quiet)
+        {
+            settler.Written(path);
+            return true;
+        }
+
+        return false;
     }
 
     private CatalogLoadResult Publish(

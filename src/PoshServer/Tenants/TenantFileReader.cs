@@ -12,7 +12,13 @@ internal sealed class TenantFileReader(TenantsOptions options)
 {
     private readonly ConcurrentDictionary<string, (TenantFileStamp Stamp, ParsedTenantFile Parsed)> _cache = new(StringComparer.Ordinal);
 
-    public ParsedTenantFile Read(string directory, string name, TenantFileStamp? knownStamp)
+    /// <summary>
+    /// The parsed file. <paramref name="knownStamp"/> comes from the listing (null for a link: its target is examined,
+    /// and never taken from the cache, since a flipped link may point at a file with the same size and time).
+    /// <paramref name="force"/> re-reads although the stamp is unchanged: the watcher said the file changed, and a
+    /// rewrite within the file system's timestamp granularity keeps the stamp.
+    /// </summary>
+    public ParsedTenantFile Read(string directory, string name, TenantFileStamp? knownStamp, bool force = false)
     {
         var path = Path.Combine(directory, name);
         var display = TenantCatalogBuilder.Display(options, name);
@@ -25,7 +31,7 @@ internal sealed class TenantFileReader(TenantsOptions options)
             return Unusable(display, stampError ?? "the file cannot be read", stampTransient);
         }
 
-        if (_cache.TryGetValue(name, out var cached) && cached.Stamp == current)
+        if (!force && knownStamp is not null && _cache.TryGetValue(name, out var cached) && cached.Stamp == current)
         {
             return cached.Parsed;
         }
@@ -50,6 +56,9 @@ internal sealed class TenantFileReader(TenantsOptions options)
 
         return parsed;
     }
+
+    /// <summary>The stamp of the version last read, if any.</summary>
+    public TenantFileStamp? CachedStamp(string name) => _cache.TryGetValue(name, out var cached) ? cached.Stamp : null;
 
     /// <summary>Drops what is remembered about files no longer in the directory.</summary>
     public void Forget(string name) => _cache.TryRemove(name, out _);
