@@ -42,6 +42,9 @@ internal sealed class TenantCatalog(TenantResolver resolver)
         _documents = documents;
     }
 
+    /// <summary>The files the catalog holds.</summary>
+    public IEnumerable<string> Names => _files.Keys;
+
     /// <summary>The version of a file the catalog last applied, if any.</summary>
     public ParsedTenantFile? ParsedBy(string name) => _files.GetValueOrDefault(name)?.Parsed;
 
