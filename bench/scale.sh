@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Tenant scale: for 1k, 10k and 100k generated tenant files (quick: 100 and 1k), measures
+# Tenant scale: for 1k, 10k, 100k and 1M generated tenant files (quick: 100 and 1k), measures
 #   - start to ready: process start until /healthz/ready answers 200 (tenants load before the listener opens);
 #   - RSS (VmRSS from /proc) when ready and after 5 s idle;
-#   - one changed file: rewrite one tenant to another certificate set, poll until its new document is served;
-#   - full reload (SIGHUP): until the "generation N+1" log line appears;
+#   - changed file served: CHANGES (default 20) atomic writes (temp file + rename) of one tenant, each to the other
+#     certificate set, each polled until its new document is served: p50 and p99 (of 20, p99 is the slowest);
+#   - full reload (SIGHUP) ×RELOADS (default 20), each until the "generation N+1" log line: median, and RSS after them;
 #   - throughput (wrk keep-alive) steady, and while full reloads run back to back.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need wrk openssl curl taskset dotnet
 bench_init
 
-if [[ "$QUICK" == 1 ]]; then COUNTS="${COUNTS:-100 1000}"; DURATION=2; REPEAT=1; else COUNTS="${COUNTS:-1000 10000 100000}"; DURATION="${DURATION:-10}"; REPEAT="${REPEAT:-3}"; fi
+if [[ "$QUICK" == 1 ]]; then COUNTS="${COUNTS:-100 1000}"; DURATION=2; REPEAT=1; CHANGES="${CHANGES:-3}"; RELOADS="${RELOADS:-3}"; else COUNTS="${COUNTS:-1000 10000 100000 1000000}"; DURATION="${DURATION:-10}"; REPEAT="${REPEAT:-1}"; CHANGES="${CHANGES:-20}"; RELOADS="${RELOADS:-20}"; fi
 PORT=19443; HTTP=19080
 DOC=/.well-known/posh/xmpp-server.json
 OUT="$RESULTS_DIR/scale-$(date -u +%Y%m%d-%H%M%S)$(quick_suffix).md"
@@ -27,11 +28,11 @@ generation_lines() { grep -c "(generation " "$WORK/scale.log" || true; }
     echo
     echo '```'
     machine_description
-    echo "command: QUICK=$QUICK bench/scale.sh (COUNTS=\"$COUNTS\", repeats $REPEAT, throughput ${DURATION}s wrk -t1 -c32)"
+    echo "command: QUICK=$QUICK bench/scale.sh (COUNTS=\"$COUNTS\", repeats $REPEAT, $CHANGES changes, $RELOADS reloads, throughput ${DURATION}s wrk -t1 -c32)"
     echo "server pinned to cpu $SERVER_CPU, load generator to cpu $CLIENT_CPU; workstation GC (the server's default)"
     echo '```'
     echo
-    echo "| tenants | run | start→ready ms | RSS ready MB | RSS idle MB | changed file served ms | full reload ms | RSS after reloads MB | steady req/s | req/s during reloads | ratio | failed requests | load |"
+    echo "| tenants | run | start→ready ms | RSS ready MB | RSS idle MB | changed file served p50 / p99 ms | full reload ms (median) | RSS after $RELOADS reloads MB | steady req/s | req/s during reloads | ratio | failed requests | load |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 
@@ -44,37 +45,51 @@ for count in $COUNTS; do
         sync
         start=$(now_ms)
         start_posh scale "$PORT" "$HTTP" "$WORK/tenants"
-        wait_ready "$PORT" 300
+        wait_ready "$PORT" 1800
         ready_ms=$(( $(now_ms) - start ))
         rss_ready=$(rss_mb "$POSH_PID")
         sleep 5
         rss_idle=$(rss_mb "$POSH_PID")
 
-        # One changed file: tenant t7 moves to the "alt" set; served when its document changes.
+        # Changed files: tenant t7 alternates between the "alt" and "default" sets, each write atomic (temp + rename,
+        # which is published without settling); each is served once its document changes.
         target=t7.bench.test
-        before=$(fetch "$target")
-        if (( run % 2 )); then set_name=alt; else set_name=default; fi
-        [[ "$set_name" == default ]] && printf 'domain: %s\n' "$target" >"$WORK/tenants/$target.yaml.new" \
-            || printf 'domain: %s\ncertificate_set: alt\n' "$target" >"$WORK/tenants/$target.yaml.new"
-        t0=$(now_ms)
-        mv "$WORK/tenants/$target.yaml.new" "$WORK/tenants/$target.yaml"
-        deadline=$(( t0 + 60000 ))
-        while [[ "$(fetch "$target")" == "$before" ]]; do
-            (( $(now_ms) < deadline )) || { echo "changed file never served" >&2; break; }
+        : >"$WORK/changes.txt"
+        for change in $(seq "$CHANGES"); do
+            before=$(fetch "$target")
+            if (( change % 2 )); then
+                printf 'domain: %s\ncertificate_set: alt\n' "$target" >"$WORK/tenants/.$target.yaml.new"
+            else
+                printf 'domain: %s\n' "$target" >"$WORK/tenants/.$target.yaml.new"
+            fi
+            t0=$(now_ms)
+            mv "$WORK/tenants/.$target.yaml.new" "$WORK/tenants/$target.yaml"
+            deadline=$(( t0 + 60000 ))
+            while [[ "$(fetch "$target")" == "$before" ]]; do
+                (( $(now_ms) < deadline )) || { echo "changed file never served" >&2; break; }
+            done
+            echo $(( $(now_ms) - t0 )) >>"$WORK/changes.txt"
+            sleep 0.2
         done
-        changed_ms=$(( $(now_ms) - t0 ))
+        changed_ms=$(sort -n "$WORK/changes.txt" | awk '{v[NR] = $1} END {p99 = int(NR * 0.99 + 0.999); if (p99 > NR) p99 = NR; printf "%d / %d", v[int((NR + 1) / 2)], v[p99]}')
         sleep 1
 
-        # Full reload on SIGHUP: until the next generation is logged.
-        lines=$(generation_lines)
-        t0=$(now_ms)
-        kill -HUP "$POSH_PID"
-        deadline=$(( t0 + 120000 ))
-        until (( $(generation_lines) > lines )); do
-            (( $(now_ms) < deadline )) || { echo "no reload logged after SIGHUP" >&2; exit 1; }
-            sleep 0.002
+        # Full reloads on SIGHUP: each until the next generation is logged; RSS after all of them.
+        : >"$WORK/reloads.txt"
+        for reload in $(seq "$RELOADS"); do
+            lines=$(generation_lines)
+            t0=$(now_ms)
+            kill -HUP "$POSH_PID"
+            deadline=$(( t0 + 120000 ))
+            until (( $(generation_lines) > lines )); do
+                (( $(now_ms) < deadline )) || { echo "no reload logged after SIGHUP" >&2; exit 1; }
+                sleep 0.002
+            done
+            echo $(( $(now_ms) - t0 )) >>"$WORK/reloads.txt"
         done
-        reload_ms=$(( $(now_ms) - t0 ))
+        reload_ms=$(sort -n "$WORK/reloads.txt" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+        sleep 2
+        rss_after=$(rss_mb "$POSH_PID")
 
         # Throughput: steady, then with reloads back to back (each SIGHUP sent once the previous one is logged).
         wrk_run 2 32 "https://127.0.0.1:$PORT$DOC" t3.bench.test >/dev/null  # warm-up (JIT tiering)
@@ -87,7 +102,6 @@ for count in $COUNTS; do
         reloader=$!
         read -r during _ _ _ during_err < <(wrk_run "$DURATION" 32 "https://127.0.0.1:$PORT$DOC" t3.bench.test)
         wait "$reloader"
-        rss_after=$(rss_mb "$POSH_PID")
         ratio=$(awk -v a="$during" -v b="$steady" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')
         failed="$steady_err/$during_err"
         log "$count tenants run $run: ready ${ready_ms}ms rss ${rss_ready}/${rss_idle}MB changed ${changed_ms}ms reload ${reload_ms}ms rps $steady vs $during ($ratio) rss after $rss_after"
@@ -98,7 +112,8 @@ done
 {
     echo
     echo "Failed requests: wrk's non-2xx/socket errors, steady/during ('-' = none)."
-    echo "The changed-file time includes the reload debounce (Tenants:ReloadDebounce, 50 ms) and curl polling (a few ms per probe)."
+    echo "The changed-file time includes the reload debounce (Tenants:ReloadDebounce, 50 ms) and curl polling (a few ms per probe);"
+    echo "writes are atomic (temp file + rename), so the settle rule (Tenants:SettleTime) does not apply to them."
     echo "load at end: $(load_now)"
 } >>"$OUT"
 cat "$OUT"

@@ -3,7 +3,10 @@ using PoshServer.Tenants;
 
 namespace PoshServer.Health;
 
-/// <summary>Ready once tenants are loaded; degraded while some files are rejected and served at their last good version.</summary>
+/// <summary>
+/// Ready once tenants are loaded; degraded while the latest load has errors — files rejected and served at their
+/// last good version, or an I/O error (unreadable directory, failed reload) — with the first reason in the description.
+/// </summary>
 internal sealed class TenantsHealthCheck(TenantStore store) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -20,9 +23,14 @@ internal sealed class TenantsHealthCheck(TenantStore store) : IHealthCheck
             return Task.FromResult(HealthCheckResult.Unhealthy("Tenants are not loaded yet.", data: data));
         }
 
-        var errors = store.LastResult?.Errors.Count() ?? 0;
-        return Task.FromResult(errors > 0
-            ? HealthCheckResult.Degraded($"The last reload rejected {errors} problem(s); affected files serve their last good version.", data: data)
-            : HealthCheckResult.Healthy($"{snapshot.Tenants.Count} tenants loaded.", data: data));
+        var errors = store.LastResult?.Errors.ToList() ?? [];
+        if (errors.Count == 0)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy($"{snapshot.Tenants.Count} tenants loaded.", data: data));
+        }
+
+        data["errors"] = errors.Take(10).Select(e => e.ToString()).ToArray();
+        var retried = errors.Any(e => e.Transient) ? " (retried until it succeeds)" : string.Empty;
+        return Task.FromResult(HealthCheckResult.Degraded($"The last tenant load has {errors.Count} problem(s){retried}; affected tenants serve their last good version. First: {errors[0]}", data: data));
     }
 }

@@ -18,6 +18,9 @@ internal sealed record TenantDiagnostic
 
     public required string Hint { get; init; }
 
+    /// <summary>An I/O failure rather than bad content (unreadable directory or file): the load is retried until it succeeds.</summary>
+    public bool Transient { get; init; }
+
     public bool IsError => Severity == TenantDiagnosticSeverity.Error;
 
     /// <summary>Compiler-style: <c>tenants/example.com.yaml:3:5: error: unknown key 'expire'. Fix: …</c></summary>
@@ -27,4 +30,10 @@ internal sealed record TenantDiagnostic
         var severity = IsError ? "error" : "warning";
         return $"{where}: {severity}: {Message}. Fix: {Hint}";
     }
+
+    public static TenantDiagnostic Error(string file, int line, int column, string message, string hint) =>
+        new() { File = file, Line = line, Column = column, Severity = TenantDiagnosticSeverity.Error, Message = message, Hint = hint };
+
+    public static TenantDiagnostic Warning(string file, int line, int column, string message, string hint) =>
+        new() { File = file, Line = line, Column = column, Severity = TenantDiagnosticSeverity.Warning, Message = message, Hint = hint };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,16 @@ namespace PoshServer.Tenants;
 
 /// <summary>
 /// Reloads tenants when files change (tenant files, the certificate sets file, certificate files wherever they live)
-/// and on SIGHUP. Events are debounced: editors and config management write through temp files and renames, which
-/// arrive as bursts of events. A reload never interrupts serving: the old snapshot serves until the new one is swapped in.
+/// and on SIGHUP. A tenant file renamed into place is applied at once; one written in place first has to settle
+/// (<see cref="TenantsOptions.SettleTime"/>); anything else is a full load. Events are debounced: editors and config
+/// management write through temp files and renames, which arrive as bursts of events. A reload never interrupts
+/// serving: the old snapshot serves until the new one is swapped in.
+/// <para>
+/// The directory itself may be replaced (deploy tools rename a new copy over it; git-sync flips a symlink; a
+/// Kubernetes ConfigMap volume flips its <c>..data</c> link): its parent is watched for its name, and the watchers
+/// follow the new directory. A load that met an I/O error is retried every <see cref="TenantsOptions.RetryInterval"/>
+/// until it succeeds.
+/// </para>
 /// </summary>
 internal sealed class TenantReloadService : BackgroundService
 {
@@ -18,24 +27,43 @@ internal sealed class TenantReloadService : BackgroundService
     private readonly ILogger<TenantReloadService> _logger;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly ConcurrentDictionary<string, byte> _changedTenantFiles = new(StringComparer.Ordinal);
+    private readonly TenantFileSettler _settler;
+    private readonly Lock _watcherGate = new();
     private HashSet<string> _watchedDirectories = new(StringComparer.Ordinal);
     private PosixSignalRegistration? _sighup;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _changedTenantFiles = new(StringComparer.Ordinal);
+    private ITimer? _retryTimer;
     private int _sighupReceived;
     private int _fullReloadRequested;
+    private int _rewatchRequested;
+    private long _eventsNoted;
 
-    public TenantReloadService(TenantStore store, IOptions<TenantsOptions> options, TimeProvider timeProvider, ILogger<TenantReloadService> logger)
+    public TenantReloadService(TenantStore store, TenantFileSettler settler, IOptions<TenantsOptions> options, TimeProvider timeProvider, ILogger<TenantReloadService> logger)
     {
         _store = store;
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
+        _settler = settler;
+        _settler.WhenSettled(OnSettled);
     }
+
+    /// <summary>File events seen so far: lets tests wait for the watcher instead of sleeping.</summary>
+    internal long EventsNoted => Interlocked.Read(ref _eventsNoted);
+
+    /// <summary>Tenant files written in place that are waiting to settle.</summary>
+    internal int SettlingFiles => _settler.PendingCount;
 
     public override void Dispose()
     {
         _sighup?.Dispose();
-        DisposeWatchers();
+        _retryTimer?.Dispose();
+        _settler.WhenSettled(null);
+        lock (_watcherGate)
+        {
+            DisposeWatchers();
+        }
+
         _signal.Dispose();
         base.Dispose();
     }
@@ -53,11 +81,13 @@ internal sealed class TenantReloadService : BackgroundService
                 // Handled here: the default action of SIGHUP would terminate the process.
                 context.Cancel = true;
                 Volatile.Write(ref _sighupReceived, 1);
+                // The directory may have been replaced since it was last watched: SIGHUP is the operator's "look again".
+                Volatile.Write(ref _rewatchRequested, 1);
                 RequestFullReload();
             });
         }
 
-        UpdateWatchers();
+        UpdateWatchers(force: true);
         TenantsLog.Watching(_logger, _options.ResolveDirectory());
         RequestFullReload();
         return base.StartAsync(cancellationToken);
@@ -77,6 +107,7 @@ internal sealed class TenantReloadService : BackgroundService
             _signal.Wait(0, CancellationToken.None);
             var reason = Interlocked.Exchange(ref _sighupReceived, 0) == 1 ? "SIGHUP" : "file change";
             var full = Interlocked.Exchange(ref _fullReloadRequested, 0) == 1;
+            var rewatch = Interlocked.Exchange(ref _rewatchRequested, 0) == 1;
             var changed = _changedTenantFiles.Keys.ToList();
             foreach (var path in changed)
             {
@@ -90,43 +121,94 @@ internal sealed class TenantReloadService : BackgroundService
 
             try
             {
+                if (rewatch)
+                {
+                    // Before the load: whatever changes from here on raises an event on the new watchers.
+                    UpdateWatchers(force: true);
+                }
+
                 // Only tenant files changed: look at just those instead of listing the whole directory again.
-                _store.Reload(reason, full ? null : changed);
-                UpdateWatchers();
+                var result = _store.Reload(reason, full ? null : changed);
+                UpdateWatchers(force: false);
+                ScheduleRetry(result);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Top of the background loop: a reload bug must not stop future reloads or serving.
+                // Top of the background loop: a reload bug must not stop future reloads or serving. It is reported
+                // (health Degraded, status loadErrors) and retried like an I/O error.
                 TenantsLog.ReloadFailed(_logger, reason, ex);
+                ScheduleRetry(_store.RecordFailure(reason, ex));
             }
         }
     }
 
-    /// <summary>
-    /// A tenant file (top level of the tenants directory) is reloaded on its own; anything else — the certificate
-    /// sets file, certificates, subdirectories — changes what every tenant publishes and triggers a full reload.
-    /// Hidden files (editors' temporaries) are ignored: the rename that puts them in place is an event for the real name.
-    /// </summary>
-    private void Note(string path)
+    private void OnSettled(string path)
     {
-        var root = _options.ResolveDirectory();
+        _changedTenantFiles.TryAdd(path, 0);
+        Signal();
+    }
+
+    /// <summary>A load that met an I/O error is tried again (as a full load, watchers renewed) until one succeeds.</summary>
+    private void ScheduleRetry(CatalogLoadResult result)
+    {
+        _retryTimer?.Dispose();
+        _retryTimer = null;
+        if (!result.Diagnostics.Any(d => d.Transient))
+        {
+            return;
+        }
+
+        TenantsLog.RetryScheduled(_logger, _options.RetryInterval.TotalSeconds);
+        _retryTimer = _timeProvider.CreateTimer(_ =>
+        {
+            Volatile.Write(ref _rewatchRequested, 1);
+            RequestFullReload();
+        }, null, _options.RetryInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// A tenant file (top level of the tenants directory) is reloaded on its own: at once when renamed into place or
+    /// deleted, after settling when written in place. Anything else — the certificate sets file, certificates,
+    /// subdirectories, a ConfigMap's <c>..data</c> flip — changes what any tenant publishes and triggers a full load.
+    /// Hidden plain files (editors' temporaries) are ignored: the rename that puts them in place is an event for the real name.
+    /// </summary>
+    private void Note(string path, bool inPlace)
+    {
+        Interlocked.Increment(ref _eventsNoted);
+        var root = Path.TrimEndingDirectorySeparator(_options.ResolveDirectory());
         var name = Path.GetFileName(path);
-        if (string.Equals(Path.GetDirectoryName(path), Path.TrimEndingDirectorySeparator(root), StringComparison.Ordinal)
+        if (string.Equals(Path.GetDirectoryName(path), root, StringComparison.Ordinal)
             && !string.Equals(name, _options.CertificateSetsFile, StringComparison.Ordinal))
         {
             if (TenantCatalogBuilder.IsTenantFileName(name, _options))
             {
+                if (inPlace && _options.SettleTime > TimeSpan.Zero)
+                {
+                    _settler.Written(path);
+                    return;
+                }
+
+                _settler.Forget(path);
                 _changedTenantFiles.TryAdd(path, 0);
                 Signal();
                 return;
             }
 
-            if (name.StartsWith('.'))
+            // "..data" and "..2026_12_01_..." are a ConfigMap volume's links and folders; other hidden names are temporaries.
+            if (name.StartsWith('.') && !name.StartsWith("..", StringComparison.Ordinal) && !Directory.Exists(path))
             {
                 return;
             }
         }
 
+        RequestFullReload();
+    }
+
+    /// <summary>The tenants directory's own name changed in its parent: it was replaced, moved, or its link flipped.</summary>
+    private void NoteDirectoryReplaced()
+    {
+        Interlocked.Increment(ref _eventsNoted);
+        Volatile.Write(ref _rewatchRequested, 1);
         RequestFullReload();
     }
 
@@ -152,59 +234,118 @@ internal sealed class TenantReloadService : BackgroundService
         }
     }
 
-    /// <summary>Watches the tenants directory (with subdirectories, for tenants' own certificates) and every directory holding a set's certificate.</summary>
-    private void UpdateWatchers()
+    /// <summary>
+    /// Watches the tenants directory (with subdirectories, for tenants' own certificates), its parent (for the
+    /// directory's own name), and every directory holding a set's certificate. <paramref name="force"/> renews them
+    /// even if the paths are the same: the same path may now be another directory.
+    /// </summary>
+    private void UpdateWatchers(bool force)
     {
-        var root = _options.ResolveDirectory();
-        var wanted = new HashSet<string>(StringComparer.Ordinal) { root };
-        foreach (var set in _store.Current.Sets.Values)
+        lock (_watcherGate)
         {
-            foreach (var path in set.Set.Certificates.Select(c => c.Path).Concat(set.Set.Rotation.WatchedFiles))
+            var root = Path.TrimEndingDirectorySeparator(_options.ResolveDirectory());
+            var wanted = new HashSet<string>(StringComparer.Ordinal) { root };
+            foreach (var set in _store.Current.Sets.Values)
             {
-                var directory = Path.GetDirectoryName(path);
-                if (directory is not null && !IsUnder(directory, root))
+                foreach (var path in set.Set.Certificates.Select(c => c.Path).Concat(set.Set.Rotation.WatchedFiles))
                 {
-                    wanted.Add(directory);
+                    var directory = Path.GetDirectoryName(path);
+                    if (directory is not null && !IsUnder(directory, root))
+                    {
+                        wanted.Add(directory);
+                    }
                 }
             }
-        }
 
-        if (wanted.SetEquals(_watchedDirectories))
+            if (!force && wanted.SetEquals(_watchedDirectories))
+            {
+                return;
+            }
+
+            DisposeWatchers();
+            foreach (var directory in wanted)
+            {
+                TryWatch(directory, root);
+            }
+
+            if (Path.GetDirectoryName(root) is { } parent && Directory.Exists(parent))
+            {
+                var watcher = new FileSystemWatcher(parent, Path.GetFileName(root))
+                {
+                    IncludeSubdirectories = false,
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Attributes,
+                };
+                watcher.Created += (_, _) => NoteDirectoryReplaced();
+                watcher.Deleted += (_, _) => NoteDirectoryReplaced();
+                watcher.Renamed += (_, _) => NoteDirectoryReplaced();
+                watcher.Changed += (_, _) => NoteDirectoryReplaced();
+                watcher.Error += (_, e) =>
+                {
+                    TenantsLog.WatcherError(_logger, e.GetException().Message);
+                    NoteDirectoryReplaced();
+                };
+                watcher.EnableRaisingEvents = true;
+                _watchers.Add(watcher);
+            }
+
+            _watchedDirectories = wanted;
+        }
+    }
+
+    private void TryWatch(string directory, string root)
+    {
+        if (!Directory.Exists(directory))
         {
             return;
         }
 
-        DisposeWatchers();
-        foreach (var directory in wanted.Where(Directory.Exists))
+        FileSystemWatcher watcher;
+        try
         {
-            var watcher = new FileSystemWatcher(directory)
+            watcher = new FileSystemWatcher(directory)
             {
                 IncludeSubdirectories = string.Equals(directory, root, StringComparison.Ordinal),
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName | NotifyFilters.CreationTime,
                 InternalBufferSize = 64 * 1024,
             };
-            watcher.Changed += (_, e) => Note(e.FullPath);
-            watcher.Created += (_, e) => Note(e.FullPath);
-            watcher.Deleted += (_, e) => Note(e.FullPath);
-            watcher.Renamed += (_, e) =>
-            {
-                Note(e.OldFullPath);
-                Note(e.FullPath);
-            };
-            watcher.Error += (_, e) =>
-            {
-                TenantsLog.WatcherError(_logger, e.GetException().Message);
-                RequestFullReload();
-            };
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            // Gone or unreadable between the check and the watch: the retry after the failed load watches again.
+            TenantsLog.WatcherError(_logger, ex.Message);
+            return;
         }
 
-        _watchedDirectories = wanted;
+        watcher.Changed += (_, e) => Note(e.FullPath, inPlace: true);
+        watcher.Created += (_, e) => Note(e.FullPath, inPlace: true);
+        watcher.Deleted += (_, e) => Note(e.FullPath, inPlace: false);
+        watcher.Renamed += (_, e) =>
+        {
+            Note(e.OldFullPath, inPlace: false);
+            Note(e.FullPath, inPlace: false);
+        };
+        watcher.Error += (_, e) =>
+        {
+            TenantsLog.WatcherError(_logger, e.GetException().Message);
+            Volatile.Write(ref _rewatchRequested, 1);
+            RequestFullReload();
+        };
+        try
+        {
+            watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            TenantsLog.WatcherError(_logger, ex.Message);
+            watcher.Dispose();
+            return;
+        }
+
+        _watchers.Add(watcher);
     }
 
     private static bool IsUnder(string directory, string root) =>
-        (Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar).StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        (Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private void DisposeWatchers()
     {

@@ -78,6 +78,21 @@ internal sealed class TenantStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A reload that failed with an exception: nothing is swapped, and the failure becomes the latest result so that
+    /// health (Degraded) and status (loadErrors) say why, instead of only a log line (issue 13).
+    /// </summary>
+    public CatalogLoadResult RecordFailure(string reason, Exception exception)
+    {
+        lock (_reloadGate)
+        {
+            var error = TenantDiagnostic.Error(_builder.DirectoryForLogs, 0, 0, $"the tenant reload ({reason}) failed: {exception.GetType().Name}: {exception.Message}", "Every tenant keeps serving its last good version; the load is retried until it succeeds.") with { Transient = true };
+            var result = new CatalogLoadResult(Current, [error]);
+            LastResult = result;
+            return result;
+        }
+    }
+
     public void Dispose()
     {
         _expiryTimer?.Dispose();

@@ -27,4 +27,7 @@ internal static partial class TenantsLog
 
     [LoggerMessage(7, LogLevel.Warning, "File watcher error ({Message}); falling back to a full reload")]
     public static partial void WatcherError(ILogger logger, string message);
+
+    [LoggerMessage(110, LogLevel.Warning, "Tenant load met an I/O error; every tenant keeps serving its last good version, and the load is retried in {Seconds} s")]
+    public static partial void RetryScheduled(ILogger logger, double seconds);
 }

@@ -31,6 +31,24 @@ internal sealed class TenantsOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// How long a tenant file written in place (not renamed into place) must stay unchanged — same size, same
+    /// modification time, and the same bytes when read again — before it is published. Longer protects slow writers
+    /// (a file written in parts) but delays every in-place edit by as much; a file written to a temporary name and
+    /// renamed over the tenant file is published at once whatever this is. Default 1 s; range 0–60 s (0 publishes
+    /// in-place writes after the debounce alone).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// After a load that met an I/O error (directory unreadable or gone, a file unreadable), the full load is tried
+    /// again this often until it succeeds; meanwhile everything keeps serving its last good version. Default 5 s;
+    /// range 100 ms – 10 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Files larger than this are rejected unread. Default 65536 bytes; range 1 KiB – 1 MiB.</summary>
     [Range(1024, 1_048_576)]
     public int MaxFileBytes { get; set; } = 64 * 1024;

@@ -15,6 +15,7 @@ internal static class TenantsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CertificateFileCache>();
         services.TryAddSingleton<RetainedCertificates>();
+        services.TryAddSingleton<TenantFileSettler>();
         services.TryAddSingleton<TenantCatalogBuilder>();
         services.TryAddSingleton<TenantStore>();
         services.AddHostedService<TenantReloadService>();

@@ -78,9 +78,10 @@ public sealed class HttpEdgeCaseTests : IAsyncLifetime
     [InlineData("xn--bcher-kva.example.")]
     public async Task IdnTenant_IsServedForItsALabelHost(string host)
     {
-        _world.WriteTenant("idn.yaml", "domain: bücher.example\nexpires: 800\n");
+        _world.WriteAtomically("idn.yaml", "domain: bücher.example\nexpires: 800\n");
         var store = _server.Services.GetRequiredService<PoshServer.Tenants.TenantStore>();
-        store.Reload("test");
+        // The watcher applies the renamed-into-place file (a full load right after the write would let it settle first).
+        await Eventually.TrueAsync(() => Task.FromResult(store.Current.Tenants.ContainsKey("xn--bcher-kva.example")), "the IDN tenant is loaded");
 
         var response = await SendAsync("xn--bcher-kva.example", Get(WellKnown, host));
 

@@ -20,7 +20,8 @@ public sealed class TenantFileCorpusTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _world.WriteTenant("good.example.yaml", $"domain: {Good}\n");
-        _server = await PoshServerHost.StartAsync(_world.Path);
+        // The corpus is written in place and loaded at once: this suite is about validation, not about settling.
+        _server = await PoshServerHost.StartAsync(_world.Path, null, "--Tenants:SettleTime=00:00:00");
         _client = _server.CreateClient();
     }
 

@@ -289,6 +289,82 @@ public sealed class TenantCatalogBuilderTests : IDisposable
         Assert.Same(snapshot.DefaultSet!.Document, snapshot.Tenants["a.example"].Document);
     }
 
+    [Theory]
+    [InlineData("file")]
+    [InlineData("symlink loop")]
+    public void Issue13_ListingFails_NamedFileIsNotWithdrawn_AndTheLoadIsDegradedUntilItRecovers(string replacement)
+    {
+        _world.WriteTenant("a.yaml", "domain: a.example\nexpires: 600\n");
+        var builder = CreateBuilder();
+        var first = builder.Load(lastGood: null);
+        var away = _world.Path + ".away";
+        Directory.Move(_world.Path, away);
+        if (replacement == "file")
+        {
+            File.WriteAllText(_world.Path, "not a directory");
+        }
+        else
+        {
+            File.CreateSymbolicLink(_world.Path, _world.Path);
+        }
+
+        try
+        {
+            // The watcher named the file (an event from the old directory): it cannot be examined, so it is not "gone".
+            var targeted = builder.Load(first.Snapshot, [_world.Combine("a.yaml")]);
+            var full = builder.Load(targeted.Snapshot);
+
+            foreach (var result in new[] { targeted, full })
+            {
+                Assert.Equal(600, result.Snapshot.Tenants["a.example"].Tenant.Expires);
+                Assert.Contains(result.Errors, e => e.Transient);
+            }
+        }
+        finally
+        {
+            File.Delete(_world.Path);
+            Directory.Move(away, _world.Path);
+        }
+
+        var recovered = builder.Load(builder.Load(first.Snapshot).Snapshot);
+        Assert.False(recovered.HasErrors, string.Join('\n', recovered.Diagnostics));
+        Assert.True(recovered.Snapshot.Tenants.ContainsKey("a.example"));
+    }
+
+    [Fact]
+    public void Load_NamedFileDeleted_WithdrawsIt_AndAWaitingDuplicateTakesTheDomainOver()
+    {
+        _world.WriteTenant("a.yaml", "domain: example.com\n");
+        _world.WriteTenant("b.yaml", "domain: example.com\nexpires: 900\n");
+        var builder = CreateBuilder();
+        var first = builder.Load(lastGood: null);
+        Assert.Contains(first.Errors, e => e.File.EndsWith("b.yaml", StringComparison.Ordinal));
+
+        _world.Delete("a.yaml");
+        var second = builder.Load(first.Snapshot, [_world.Combine("a.yaml")]);
+
+        Assert.False(second.HasErrors, string.Join('\n', second.Diagnostics));
+        Assert.Equal(900, second.Snapshot.Tenants["example.com"].Tenant.Expires);
+    }
+
+    [Fact]
+    public void Load_NamedFileClaimsAServedDomain_IsRejectedAndKeepsItsLastGoodVersion()
+    {
+        _world.WriteTenant("a.yaml", "domain: a.example\n");
+        _world.WriteTenant("b.yaml", "domain: b.example\n");
+        var builder = CreateBuilder();
+        var first = builder.Load(lastGood: null);
+
+        _world.WriteTenant("b.yaml", "domain: a.example\n");
+        var second = builder.Load(first.Snapshot, [_world.Combine("b.yaml")]);
+
+        var error = Assert.Single(second.Errors);
+        Assert.Contains("already defined in", error.Message, StringComparison.Ordinal);
+        Assert.Same(first.Snapshot.Tenants["a.example"], second.Snapshot.Tenants["a.example"]);
+        Assert.Same(first.Snapshot.Tenants["b.example"], second.Snapshot.Tenants["b.example"]);
+        Assert.Same(first.Snapshot.Tenants["a.example"].Document, second.Snapshot.Tenants["b.example"].Document);
+    }
+
     private CatalogLoadResult Load() => CreateBuilder().Load(lastGood: null);
 
     private TenantCatalogBuilder CreateBuilder() => new(

@@ -15,7 +15,11 @@ internal static class YamlTreeReader
     public const int MaxNodes = 10_000;
 
     /// <summary>Parses <paramref name="text"/>; problems are added to <paramref name="problems"/> and the tree is null if unusable.</summary>
-    public static YamlNode? Read(string text, List<YamlProblem> problems)
+    public static YamlNode? Read(string text, List<YamlProblem> problems) =>
+        FlatMappingReader.TryRead(text) ?? ReadWithParser(text, problems);
+
+    /// <summary>The full parser, without the fast path for flat files (tests compare the two).</summary>
+    internal static YamlNode? ReadWithParser(string text, List<YamlProblem> problems)
     {
         var parser = new Parser(new StringReader(text));
         var state = new State(parser, problems);

@@ -1,0 +1,7 @@
+namespace PoshServer.Tenants;
+
+/// <summary>
+/// A tenant file as the directory listing saw it. Symbolic links (ConfigMap volumes, deploy tools) carry no stamp:
+/// the listing sees the link, not its target, so they are examined on their own.
+/// </summary>
+internal readonly record struct ListedTenantFile(string Name, TenantFileStamp? Stamp);

@@ -1,0 +1,88 @@
+using System.IO.Enumeration;
+
+namespace PoshServer.Tenants;
+
+/// <summary>
+/// Step 1 of the catalog (scan → parse → resolve → build documents → snapshot): which tenant files exist. A listing
+/// that fails says so instead of listing nothing, and a single file counts as gone only when its directory is
+/// readable and the file is not in it: an I/O error must never read as "deleted", which would revoke the tenant's
+/// delegation (issue 13).
+/// </summary>
+internal static class TenantDirectoryScanner
+{
+    /// <summary>Tenant files are <c>*.yaml</c>/<c>*.yml</c> at the top of the directory, except names starting with '.' or '_'.</summary>
+    public static bool IsTenantFileName(ReadOnlySpan<char> name, TenantsOptions options) =>
+        (name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal))
+        && !name.StartsWith('.') && !name.StartsWith('_')
+        && !name.SequenceEqual(options.CertificateSetsFile);
+
+    /// <summary>The tenant files with their size and modification time, read in the same pass as the directory (one stat per file).</summary>
+    public static TenantDirectoryListing List(string directory, TenantsOptions options)
+    {
+        try
+        {
+            var enumerable = new FileSystemEnumerable<ListedTenantFile>(
+                directory,
+                (ref FileSystemEntry entry) => new ListedTenantFile(
+                    entry.FileName.ToString(),
+                    entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : new TenantFileStamp(entry.Length, entry.LastWriteTimeUtc.UtcDateTime)),
+                new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = default, IgnoreInaccessible = false })
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && IsTenantFileName(entry.FileName, options),
+            };
+            var files = enumerable.ToList();
+            files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return new TenantDirectoryListing(files, null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new TenantDirectoryListing(null, $"the tenants directory '{directory}' cannot be listed: {ex.Message}");
+        }
+    }
+
+    /// <summary>Looks at one file: present (with its stamp), known to be gone, or unreadable.</summary>
+    public static TenantFileProbe Probe(string directory, string name)
+    {
+        var path = Path.Combine(directory, name);
+        try
+        {
+            var attributes = File.GetAttributes(path);
+            if (attributes.HasFlag(FileAttributes.Directory))
+            {
+                // Not a tenant file (the listing skips directories too).
+                return new TenantFileProbe(TenantFileProbeState.Gone, null, null);
+            }
+
+            if (attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                return new TenantFileProbe(TenantFileProbeState.Present, null, null);
+            }
+
+            var info = new FileInfo(path);
+            return new TenantFileProbe(TenantFileProbeState.Present, TenantFileStamp.Of(info), null);
+        }
+        catch (FileNotFoundException) when (IsListableDirectory(directory))
+        {
+            return new TenantFileProbe(TenantFileProbeState.Gone, null, null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new TenantFileProbe(TenantFileProbeState.Unreadable, null, $"the file cannot be examined: {ex.Message}");
+        }
+    }
+
+    /// <summary>The file's absence means something only if the directory itself can be read.</summary>
+    private static bool IsListableDirectory(string directory)
+    {
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(directory).GetEnumerator();
+            _ = entries.MoveNext();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
