@@ -35,11 +35,9 @@ internal sealed class StatusReplicaState(TenantStore store) : IReplicaStateContr
                 hash.AppendData(document.Body);
             }
 
-            foreach (var (service, reference) in entry.References.OrderBy(r => r.Key))
-            {
-                hash.AppendData(Encoding.UTF8.GetBytes("\n" + service + "\n"));
-                hash.AppendData(reference.Body);
-            }
+            // References are written on first request; what decides their bytes (services and their expiry) is hashed
+            // instead, so the digest never makes every tenant's reference.
+            hash.AppendData(Encoding.UTF8.GetBytes("\n" + string.Join(',', entry.Tenant.Services) + "\n" + entry.Tenant.ReferenceExpires + "\n"));
         }
 
         var digest = Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
