@@ -72,10 +72,11 @@ internal static class PoshServerApp
         var problems = new List<string>();
         var tenants = app.Services.GetRequiredService<TenantStore>().LoadInitial();
         problems.AddRange(tenants.Errors.Select(e => e.ToString()));
-        // With ACME on, no development certificate: a name waiting for its first certificate is refused rather than
-        // shown one peers reject; and the stored ACME certificates are in the store before the first handshake.
+        // With ACME on, no development certificate for an ACME name: one waiting for its first certificate is refused
+        // rather than shown one peers reject; and the stored ACME certificates are in the store before the first handshake.
         var acme = app.Services.GetRequiredService<IOptions<AcmeOptions>>().Value;
-        problems.AddRange(app.Services.GetRequiredService<HttpsCertificateFileService>().LoadInitial(developmentCertificate: !acme.Enabled));
+        var acmeNames = acme.Enabled ? app.Services.GetRequiredService<IAcmeNameSource>().GetNames().Select(HttpsCertificateStore.Normalize).ToList() : null;
+        problems.AddRange(app.Services.GetRequiredService<HttpsCertificateFileService>().LoadInitial(acmeNames));
         // With files this completes at once; with a shared store it waits for the database (or its connect timeout).
         app.Services.GetRequiredService<AcmeRenewalService>().ServeStoredCertificatesAsync(CancellationToken.None).GetAwaiter().GetResult();
         return problems;

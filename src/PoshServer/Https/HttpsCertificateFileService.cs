@@ -27,24 +27,26 @@ internal sealed class HttpsCertificateFileService(
     /// readable) and each builds its context on the first handshake that asks for one of its names, so 10,000 files
     /// are ready in seconds and cost memory only once they are used.
     /// </summary>
-    /// <param name="developmentCertificate">
-    /// Whether a self-signed development certificate may be made when no file is configured. False when another
-    /// source (ACME) provides the certificates: a name waiting for its first certificate gets none rather than a
-    /// certificate peers would reject.
+    /// <param name="acmeNames">
+    /// The names another source (ACME) certifies, or null when ACME is off. With ACME on, the development certificate
+    /// (made only when no file is configured) covers just the other hoster names and is not the fallback: an ACME name
+    /// waiting for its first certificate gets none rather than a certificate peers would reject (issue 13).
     /// </param>
-    public IReadOnlyList<string> LoadInitial(bool developmentCertificate = true)
+    public IReadOnlyList<string> LoadInitial(IReadOnlyCollection<string>? acmeNames = null)
     {
         var errors = new List<string>();
         var https = options.Value;
         if (https.Certificates.Count == 0)
         {
-            if (!developmentCertificate)
+            var names = poshOptions.Value.HostNames.Append("localhost").Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(name => acmeNames is null || !acmeNames.Contains(HttpsCertificateStore.Normalize(name), StringComparer.OrdinalIgnoreCase))
+                .ToList();
+            if (acmeNames is not null && names.Count == 0)
             {
                 HttpsLog.NoCertificateFiles(logger);
                 return errors;
             }
 
-            var names = poshOptions.Value.HostNames.Append("localhost").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var certificate = DevelopmentCertificate.Create(names, timeProvider);
             var context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
             foreach (var name in names)
@@ -52,7 +54,11 @@ internal sealed class HttpsCertificateFileService(
                 store.Set(name, context);
             }
 
-            store.SetFallback(context);
+            if (acmeNames is null)
+            {
+                store.SetFallback(context);
+            }
+
             HttpsLog.DevelopmentCertificate(logger, string.Join(", ", names));
             return errors;
         }

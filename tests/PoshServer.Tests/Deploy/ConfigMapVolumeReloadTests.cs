@@ -39,6 +39,10 @@ public sealed class ConfigMapVolumeReloadTests : IDisposable
         }
 
         await using var host = ExportHost.Start(_directory.Combine("..data"));
+        // The reload service runs as in the server: a full load holds files younger than Tenants:SettleTime and
+        // publishes them once they have settled.
+        using var reloads = host.CreateReloads();
+        await reloads.StartAsync(CancellationToken.None);
         Assert.True(host.Store.Current.TryGetTenant("example.com", out var before));
         Assert.Equal(3600, before.Tenant.Expires);
 
@@ -56,8 +60,7 @@ public sealed class ConfigMapVolumeReloadTests : IDisposable
         host.Store.Reload("SIGHUP");
 
         // Assert: every version, an added key included.
-        Assert.True(host.Store.Current.TryGetTenant("example.com", out var second));
-        Assert.Equal(7200, second.Tenant.Expires);
+        await Eventually.TrueAsync(() => Task.FromResult(ServedExpires(host, "example.com") == 7200), "the second ConfigMap version is served");
 
         Write("..2026_12_01_10_10_00.000000003", new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -70,10 +73,13 @@ public sealed class ConfigMapVolumeReloadTests : IDisposable
         PoshServer.Export.PosixRename.Replace(_directory.Combine("..data_tmp"), _directory.Combine("..data"));
         Directory.Delete(_directory.Combine("..2026_12_01_10_05_00.000000002"), recursive: true);
         host.Store.Reload("SIGHUP");
-        Assert.True(host.Store.Current.TryGetTenant("example.com", out var third));
-        Assert.Equal(9000, third.Tenant.Expires);
+        await Eventually.TrueAsync(() => Task.FromResult(ServedExpires(host, "example.com") == 9000), "the third ConfigMap version is served");
         Assert.True(host.Store.Current.TryGetTenant("example.org", out _));
+        await reloads.StopAsync(CancellationToken.None);
     }
+
+    private static long? ServedExpires(ExportHost host, string domain) =>
+        host.Store.Current.TryGetTenant(domain, out var entry) ? entry.Tenant.Expires : null;
 
     private void Write(string version, Dictionary<string, string> files)
     {
