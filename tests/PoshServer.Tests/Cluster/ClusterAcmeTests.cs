@@ -66,8 +66,10 @@ public sealed class ClusterAcmeTests
     [Fact]
     public async Task LockHolderKilledMidOrder_AnotherReplicaFinishesIt_NoDuplicateOrder()
     {
-        // Arrange: Pebble waits a random few seconds before validating, so orders stay in flight long enough to kill.
-        string[] names = ["k1.cluster.test", "k2.cluster.test", "k3.cluster.test"];
+        // Arrange: Pebble waits a random 0-15 s before validating, so orders stay in flight long enough to kill; six
+        // names make it all but certain that a replica other than replica-3 holds one while its order is pending
+        // (with three, all of them were once taken by replica-3 or validated at once).
+        string[] names = ["k1.cluster.test", "k2.cluster.test", "k3.cluster.test", "k4.cluster.test", "k5.cluster.test", "k6.cluster.test"];
         await using var world = await ClusterWorld.StartAsync(names, new Dictionary<string, string>(StringComparer.Ordinal) { ["PEBBLE_VA_NOSLEEP"] = "0" });
         // Validation always lands on replica-3, which is never the one killed (a load balancer would route around a dead one).
         await world.StartReplicasAsync(3, validatedBy: _ => 2);
