@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using PoshServer.Tests.Cli;
 using PoshTesting;
 
 namespace PoshServer.Tests.Export;
@@ -41,21 +41,5 @@ public sealed class ExportCommandTests : IDisposable
         Assert.False(Directory.Exists(_export.Combine("current")));
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PoshServer.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => PoshServerProcess.RunAsync(args);
 }
