@@ -8,6 +8,7 @@ using PoshServer.Metrics;
 using PoshServer.Posh;
 using PoshServer.Rotation;
 using PoshServer.Status;
+using PoshServer.Telemetry;
 using PoshServer.TenantChecks;
 using PoshServer.Tenants;
 
@@ -28,11 +29,11 @@ internal static class PoshServerApp
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        // Services, one AddXxx per feature. Tenants first: most features read its snapshot.
         builder.Services.AddTenants();
         builder.Services.AddCluster();
         builder.Services.AddHttps();
-        builder.Services.AddSingleton<PoshHostNames>();
-        builder.Services.AddSingleton<TenantSetupGuide>();
+        builder.Services.AddPosh();
         builder.Services.AddPoshHealthChecks();
 
         // ACME names: the configured ones plus tenants that opted in (never whatever SNI a client sends).
@@ -47,6 +48,7 @@ internal static class PoshServerApp
         builder.Services.AddTenantChecks();
         builder.Services.AddFailureReports();
         builder.Services.AddPoshMetrics();
+        builder.Services.AddPoshTelemetry(builder.Configuration);
         builder.Services.AddAdmin();
         return builder;
     }
@@ -55,14 +57,23 @@ internal static class PoshServerApp
     {
         var app = builder.Build();
 
-        // Plain HTTP only answers ACME challenges (RFC 8555 §8.3, before any redirect); everything else goes to HTTPS
-        // (POSH is HTTPS only, RFC 7711 §3).
+        // The public pipeline, in the order a request meets it.
+        // 1. Plain HTTP only answers ACME challenges (RFC 8555 §8.3, before any redirect); everything else goes to HTTPS
+        //    (POSH is HTTPS only, RFC 7711 §3).
         app.MapAcmeChallenges();
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/.well-known/acme-challenge", StringComparison.Ordinal), https => https.UseHttpsRedirection());
+        app.UseHttpsRedirectionExceptAcmeChallenges();
 
+        // 2. Routing picks the endpoint; the rate limiter then applies the endpoint's policy (failure reports only).
+        app.UseRouting();
+        app.UseRateLimiter();
+
+        // 3. Endpoints: POSH documents, health, failure reports.
         app.MapPosh();
         app.MapPoshHealthChecks();
-        app.UseFailureReports();
+        app.MapFailureReports();
+
+        // The admin listener: a second Kestrel with its own pipeline (status page, status API, /metrics).
+        app.MapAdminListener();
         return app;
     }
 

@@ -133,8 +133,12 @@ public sealed class PoshVerifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(certificate);
+        using var activity = PoshClientActivities.Source.StartActivity(PoshClientActivities.Verify);
+        activity?.SetTag("posh.domain", domain);
+        activity?.SetTag("posh.service", service.ToName());
         if (!PoshDomain.TryNormalize(domain, out var host))
         {
+            activity?.SetTag("posh.outcome", nameof(PoshVerificationOutcome.NoPoshMaterial));
             return Log(new PoshVerificationResult
             {
                 Outcome = PoshVerificationOutcome.NoPoshMaterial,
@@ -166,6 +170,7 @@ public sealed class PoshVerifier : IDisposable
             PoshVerifierLog.FailureReportDropped(_logger, host);
         }
 
+        activity?.SetTag("posh.outcome", result.Outcome.ToString());
         return Log(result);
     }
 

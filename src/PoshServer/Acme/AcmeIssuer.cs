@@ -1,9 +1,11 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Options;
 using PoshServer.Cluster;
+using PoshServer.Telemetry;
 
 namespace PoshServer.Acme;
 
@@ -40,6 +42,21 @@ internal sealed class AcmeIssuer
     /// <param name="fence">The name's cluster lock: every write is refused once it is lost (another replica took over).</param>
     /// <param name="cancellationToken">Cancels the issuance.</param>
     public async Task<AcmeStoredCertificate> IssueAsync(string hostName, IClusterLock? fence = null, CancellationToken cancellationToken = default)
+    {
+        using var activity = PoshServerActivities.Source.StartActivity(PoshServerActivities.AcmeOrder);
+        activity?.SetTag("acme.host_name", hostName);
+        try
+        {
+            return await IssueCoreAsync(hostName, fence, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<AcmeStoredCertificate> IssueCoreAsync(string hostName, IClusterLock? fence, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.IssuanceTimeout);

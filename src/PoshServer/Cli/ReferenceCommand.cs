@@ -17,15 +17,8 @@ internal static class ReferenceCommand
         var guide = new Option<bool>("--guide") { Description = "Print the whole set-up guide (files, nginx/Apache/Caddy snippets, verifier compatibility)." };
         var command = new Command("reference", "Print the reference file a tenant publishes at https://<tenant>/.well-known/posh/<service>.json.") { tenant, service, guide };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CliHost.WithTenants(async (parseResult, app, result, cancellationToken) =>
         {
-            var loaded = await CliHost.LoadAsync(parseResult);
-            if (loaded is not { } value)
-            {
-                return ExitCodes.InvalidConfiguration;
-            }
-
-            await using var app = value.App;
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var name = parseResult.GetValue(tenant)!;
@@ -35,7 +28,7 @@ internal static class ReferenceCommand
                 return ExitCodes.NotFound;
             }
 
-            if (!value.Result.Snapshot.TryGetTenant(domain, out var entry))
+            if (!result.Snapshot.TryGetTenant(domain, out var entry))
             {
                 await error.WriteLineAsync($"No tenant '{domain}' in {app.Services.GetRequiredService<TenantCatalogBuilder>().DirectoryForLogs}.");
                 return ExitCodes.NotFound;
@@ -61,7 +54,7 @@ internal static class ReferenceCommand
 
             await output.WriteLineAsync(Encoding.UTF8.GetString(reference.Body));
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 }

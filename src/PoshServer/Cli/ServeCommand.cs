@@ -26,11 +26,7 @@ internal static class ServeCommand
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException ex)
         {
-            await error.WriteLineAsync("PoshServer cannot start: invalid configuration.");
-            foreach (var failure in ex.Failures)
-            {
-                await error.WriteLineAsync("  " + failure);
-            }
+            await CliHost.WriteInvalidConfigurationAsync(error, "PoshServer cannot start: invalid configuration.", ex);
 
             return ExitCodes.InvalidConfiguration;
         }

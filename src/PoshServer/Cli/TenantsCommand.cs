@@ -21,16 +21,8 @@ internal static class TenantsCommand
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var command = new Command("validate", "Validate every tenant file; exit code 0 when valid, 1 with every error otherwise.") { directory, json };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CliHost.WithTenants(async (parseResult, app, result, cancellationToken) =>
         {
-            var loaded = await CliHost.LoadAsync(parseResult, parseResult.GetValue(directory));
-            if (loaded is not { } value)
-            {
-                return ExitCodes.InvalidConfiguration;
-            }
-
-            await using var app = value.App;
-            var result = value.Result;
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
@@ -51,7 +43,7 @@ internal static class TenantsCommand
             }
 
             return result.HasErrors ? ExitCodes.InvalidTenants : ExitCodes.Success;
-        });
+        }, parseResult => parseResult.GetValue(directory)));
         return command;
     }
 
@@ -60,17 +52,10 @@ internal static class TenantsCommand
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("list", "List tenants with their set, services and published certificates.") { json };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CliHost.WithTenants(async (parseResult, app, result, cancellationToken) =>
         {
-            var loaded = await CliHost.LoadAsync(parseResult);
-            if (loaded is not { } value)
-            {
-                return ExitCodes.InvalidConfiguration;
-            }
-
-            await using var app = value.App;
             var output = parseResult.InvocationConfiguration.Output;
-            var items = value.Result.Snapshot.Tenants.Values.OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).Select(TenantListItem.From).ToList();
+            var items = result.Snapshot.Tenants.Values.OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).Select(TenantListItem.From).ToList();
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(items, CliJsonContext.Default.ListTenantListItem));
@@ -85,13 +70,13 @@ internal static class TenantsCommand
                 }
             }
 
-            foreach (var error in value.Result.Errors)
+            foreach (var error in result.Errors)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(error.ToString());
             }
 
-            return value.Result.HasErrors ? ExitCodes.InvalidTenants : ExitCodes.Success;
-        });
+            return result.HasErrors ? ExitCodes.InvalidTenants : ExitCodes.Success;
+        }));
         return command;
     }
 }

@@ -54,11 +54,7 @@ internal static class ExportCommand
             }
             catch (OptionsValidationException ex)
             {
-                await error.WriteLineAsync("Invalid configuration:");
-                foreach (var failure in ex.Failures)
-                {
-                    await error.WriteLineAsync("  " + failure);
-                }
+                await CliHost.WriteInvalidConfigurationAsync(error, "Invalid configuration:", ex);
 
                 return ExitCodes.InvalidConfiguration;
             }

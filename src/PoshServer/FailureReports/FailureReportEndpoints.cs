@@ -1,11 +1,8 @@
-using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using PoshClient.Documents;
-using PoshServer.Cluster;
 using PoshServer.Metrics;
 using PoshServer.Tenants;
 
@@ -19,11 +16,13 @@ internal static class FailureReportEndpoints
 {
     public const string RateLimitPolicy = "posh-reports";
 
-    /// <summary>The rate limiter middleware and the endpoint.</summary>
-    public static WebApplication UseFailureReports(this WebApplication app)
+    /// <summary>
+    /// The endpoint, limited per client address by <see cref="RateLimitPolicy"/>: the pipeline must run
+    /// <c>UseRateLimiter</c> after <c>UseRouting</c> (it reads the endpoint's policy).
+    /// </summary>
+    public static IEndpointRouteBuilder MapFailureReports(this IEndpointRouteBuilder app)
     {
-        app.UseRateLimiter();
-        var path = app.Services.GetRequiredService<IOptions<FailureReportsOptions>>().Value.Path;
+        var path = app.ServiceProvider.GetRequiredService<IOptions<FailureReportsOptions>>().Value.Path;
         app.MapPost(path, (Delegate)ReceiveAsync).RequireRateLimiting(RateLimitPolicy);
         return app;
     }
@@ -102,35 +101,6 @@ internal static class FailureReportEndpoints
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FailureReportEndpoints).FullName!),
             domain, accepted.Service, accepted.Outcome, accepted.Reporter ?? "(anonymous)", presented ?? "-", accepted.PresentedIsPublished, accepted.Reason ?? "-");
         return TypedResults.Accepted((string?)null);
-    }
-
-    public static IServiceCollection AddFailureReports(this IServiceCollection services)
-    {
-        services.AddOptionsWithValidateOnStart<FailureReportsOptions>().BindConfiguration(FailureReportsOptions.Section).ValidateDataAnnotations();
-        services.AddCluster();
-        services.AddSingleton<FailureReportStore>();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = (rejected, _) =>
-            {
-                if (rejected.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var retryAfter))
-                {
-                    rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-
-                return ValueTask.CompletedTask;
-            };
-            limiter.AddPolicy(RateLimitPolicy, context =>
-            {
-                var permits = context.RequestServices.GetRequiredService<IOptions<FailureReportsOptions>>().Value.PermitsPerMinute;
-                var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
-                return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
-                    address.ToString(),
-                    _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
-        });
-        return services;
     }
 
     private static string BoundedOutcome(string outcome) => outcome switch

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PoshServer.Posh;
+using PoshServer.Watching;
 
 namespace PoshServer.Https;
 
@@ -19,7 +20,8 @@ internal sealed class HttpsCertificateFileService(
     ILogger<HttpsCertificateFileService> logger) : BackgroundService
 {
     private readonly Dictionary<string, (long Length, DateTime Written)> _stamps = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    // Renewal tools write the chain and the key one after the other: one look after both.
+    private readonly DebouncedSignal _signal = new(TimeSpan.FromMilliseconds(200), timeProvider);
 
     /// <summary>
     /// Loads everything once, before Kestrel listens; returns the problems (the caller refuses to start on any).
@@ -121,37 +123,25 @@ internal sealed class HttpsCertificateFileService(
             .SelectMany(f => new[] { f.CertificateFile, f.KeyFile })
             .Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!)
             .Distinct(StringComparer.Ordinal)
-            .Where(Directory.Exists)
-            .Select(directory =>
-            {
-                var watcher = new FileSystemWatcher(directory) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
-                watcher.Changed += (_, _) => Signal();
-                watcher.Created += (_, _) => Signal();
-                watcher.Renamed += (_, _) => Signal();
-                watcher.Error += (_, _) => Signal();
-                watcher.EnableRaisingEvents = true;
-                return watcher;
-            })
+            .Select(directory => DirectoryWatch.TryStart(
+                new DirectoryWatchOptions { Directory = directory },
+                change =>
+                {
+                    if (change.Kind != FileChangeKind.Deleted)
+                    {
+                        _signal.Signal();
+                    }
+                },
+                _ => _signal.Signal(),
+                out _))
+            .OfType<FileSystemWatcher>()
             .ToList();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 // Also poll once a minute: some renewal tools swap symlinked directories, which not every watcher reports.
-                using (var poll = new CancellationTokenSource(TimeSpan.FromMinutes(1), timeProvider))
-                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(poll.Token, stoppingToken))
-                {
-                    try
-                    {
-                        await _signal.WaitAsync(linked.Token);
-                    }
-                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                    {
-                        // The poll interval passed without a file event.
-                    }
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(200), timeProvider, stoppingToken);
+                await _signal.WaitAsync(TimeSpan.FromMinutes(1), stoppingToken);
                 for (var i = 0; i < files.Count; i++)
                 {
                     if (Changed(files[i]))
@@ -232,21 +222,5 @@ internal sealed class HttpsCertificateFileService(
         }
 
         return changed;
-    }
-
-    private void Signal()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already pending.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Shutting down.
-        }
     }
 }

@@ -14,16 +14,9 @@ internal static class RotationCommand
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("rotation", "Show each certificate set's rotation: current, next, safe-at and retiring certificates.") { json };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CliHost.WithTenants(async (parseResult, app, result, cancellationToken) =>
         {
-            var loaded = await CliHost.LoadAsync(parseResult);
-            if (loaded is not { } value)
-            {
-                return ExitCodes.InvalidConfiguration;
-            }
-
-            await using var app = value.App;
-            var statuses = app.Services.GetRequiredService<RotationCoordinator>().Preview(value.Result.Snapshot).Select(WithTlsa).ToList();
+            var statuses = app.Services.GetRequiredService<RotationCoordinator>().Preview(result.Snapshot).Select(WithTlsa).ToList();
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
@@ -37,8 +30,8 @@ internal static class RotationCommand
                 }
             }
 
-            return value.Result.HasErrors ? ExitCodes.InvalidTenants : ExitCodes.Success;
-        });
+            return result.HasErrors ? ExitCodes.InvalidTenants : ExitCodes.Success;
+        }));
         return command;
     }
 

@@ -23,6 +23,7 @@ internal sealed class AdminServer(
     ILogger<AdminServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
+    private Action<IApplicationBuilder>? _pipeline;
 
     /// <summary>The bound address (after start), e.g. http://127.0.0.1:9090.</summary>
     public Uri? Address { get; private set; }
@@ -45,7 +46,7 @@ internal sealed class AdminServer(
             kestrel.Listen(address, admin.Port);
         });
         var app = builder.Build();
-        app.Run(HandleAsync);
+        (_pipeline ?? DefaultPipeline)(app);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -63,6 +64,9 @@ internal sealed class AdminServer(
         StatusLog.Listening(logger, bound);
     }
 
+    /// <summary>Sets the admin listener's pipeline (before the host starts); <c>PoshServerApp</c> composes it with <c>MapAdminListener</c>.</summary>
+    public void Compose(Action<IApplicationBuilder> pipeline) => _pipeline = pipeline;
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_app is { } app)
@@ -79,7 +83,15 @@ internal sealed class AdminServer(
         }
     }
 
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>The pipeline <c>MapAdminListener</c> composes, for hosts that do not compose one.</summary>
+    private void DefaultPipeline(IApplicationBuilder app)
+    {
+        app.Use(RequireTokenAndReadOnlyAsync);
+        app.Run(ServeAsync);
+    }
+
+    /// <summary>Every admin response is uncacheable; without the bearer token (when one is set) 401, and only GET and HEAD.</summary>
+    public Task RequireTokenAndReadOnlyAsync(HttpContext context, RequestDelegate next)
     {
         var response = context.Response;
         response.Headers.CacheControl = "no-store";
@@ -87,16 +99,23 @@ internal sealed class AdminServer(
         {
             response.StatusCode = StatusCodes.Status401Unauthorized;
             response.Headers.WWWAuthenticate = "Bearer";
-            return;
+            return Task.CompletedTask;
         }
 
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
             response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             response.Headers.Allow = "GET, HEAD";
-            return;
+            return Task.CompletedTask;
         }
 
+        return next(context);
+    }
+
+    /// <summary>GET / (HTML status page), /api/status (JSON), /metrics (Prometheus text); anything else 404.</summary>
+    public async Task ServeAsync(HttpContext context)
+    {
+        var response = context.Response;
         var (contentType, body) = context.Request.Path.Value switch
         {
             "/" or "/status" => ("text/html; charset=utf-8", Encoding.UTF8.GetBytes(StatusPage.Render(await reports.BuildAsync(context.RequestAborted)))),

@@ -14,16 +14,9 @@ internal static class TenantsCheckCommand
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("check", "Check SRV records, the tenant's well-known document and the live XMPP certificate; give a verdict per known verifier.") { domain, json };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction(CliHost.WithTenants(async (parseResult, app, loaded, cancellationToken) =>
         {
-            var loaded = await CliHost.LoadAsync(parseResult);
-            if (loaded is not { } value)
-            {
-                return ExitCodes.InvalidConfiguration;
-            }
-
-            await using var app = value.App;
-            var snapshot = value.Result.Snapshot;
+            var snapshot = loaded.Snapshot;
             var output = parseResult.InvocationConfiguration.Output;
             var only = parseResult.GetValue(domain);
             var tenants = snapshot.Tenants.Values.Where(t => !t.Tenant.Disabled).OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).ToList();
@@ -57,7 +50,7 @@ internal static class TenantsCheckCommand
             }
 
             return results.Any(r => r.Overall == CheckVerdict.Fail) ? ExitCodes.InvalidTenants : ExitCodes.Success;
-        });
+        }));
         return command;
     }
 

@@ -3,14 +3,16 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PoshServer.Telemetry;
+using PoshServer.Watching;
 
 namespace PoshServer.Tenants;
 
 /// <summary>
 /// Reloads tenants when files change (tenant files, the certificate sets file, certificate files wherever they live)
 /// and on SIGHUP. A tenant file renamed into place is applied at once; one written in place first has to settle
-/// (<see cref="TenantsOptions.SettleTime"/>); anything else is a full load. Events are debounced: editors and config
-/// management write through temp files and renames, which arrive as bursts of events. A reload never interrupts
+/// (<see cref="TenantsOptions.SettleTime"/>); anything else is a full load. Events are debounced
+/// (<see cref="DebouncedSignal"/>, <see cref="TenantsOptions.ReloadDebounce"/>). A reload never interrupts
 /// serving: the old snapshot serves until the new one is swapped in.
 /// <para>
 /// The directory itself may be replaced (deploy tools rename a new copy over it; git-sync flips a symlink; a
@@ -25,7 +27,7 @@ internal sealed class TenantReloadService : BackgroundService
     private readonly TenantsOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<TenantReloadService> _logger;
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly DebouncedSignal _signal;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly ConcurrentDictionary<string, byte> _changedTenantFiles = new(StringComparer.Ordinal);
     private readonly TenantFileSettler _settler;
@@ -45,6 +47,7 @@ internal sealed class TenantReloadService : BackgroundService
         _timeProvider = timeProvider;
         _logger = logger;
         _settler = settler;
+        _signal = new DebouncedSignal(_options.ReloadDebounce, timeProvider);
         _settler.WhenSettled(OnSettled);
     }
 
@@ -97,14 +100,8 @@ internal sealed class TenantReloadService : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await _signal.WaitAsync(stoppingToken);
-            if (_options.ReloadDebounce > TimeSpan.Zero)
-            {
-                await Task.Delay(_options.ReloadDebounce, _timeProvider, stoppingToken);
-            }
-
             // Events that arrived during the debounce are covered by this reload.
-            _signal.Wait(0, CancellationToken.None);
+            await _signal.WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken);
             var reason = Interlocked.Exchange(ref _sighupReceived, 0) == 1 ? "SIGHUP" : "file change";
             var full = Interlocked.Exchange(ref _fullReloadRequested, 0) == 1;
             var rewatch = Interlocked.Exchange(ref _rewatchRequested, 0) == 1;
@@ -119,6 +116,9 @@ internal sealed class TenantReloadService : BackgroundService
                 continue;
             }
 
+            using var activity = PoshServerActivities.Source.StartActivity(PoshServerActivities.TenantsReload);
+            activity?.SetTag("posh.reload.reason", reason);
+            activity?.SetTag("posh.reload.full", full);
             try
             {
                 if (rewatch)
@@ -129,6 +129,8 @@ internal sealed class TenantReloadService : BackgroundService
 
                 // Only tenant files changed: look at just those instead of listing the whole directory again.
                 var result = _store.Reload(reason, full ? null : changed);
+                activity?.SetTag("posh.reload.outcome", result.HasErrors ? "rejected" : "ok");
+                activity?.SetTag("posh.reload.tenants", result.Snapshot.Tenants.Count);
                 UpdateWatchers(force: false);
                 ScheduleRetry(result);
             }
@@ -136,6 +138,7 @@ internal sealed class TenantReloadService : BackgroundService
             {
                 // Top of the background loop: a reload bug must not stop future reloads or serving. It is reported
                 // (health Degraded, status loadErrors) and retried like an I/O error.
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
                 TenantsLog.ReloadFailed(_logger, reason, ex);
                 ScheduleRetry(_store.RecordFailure(reason, ex));
             }
@@ -218,21 +221,7 @@ internal sealed class TenantReloadService : BackgroundService
         Signal();
     }
 
-    private void Signal()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A reload is already pending; it will see this change too.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Shutting down.
-        }
-    }
+    private void Signal() => _signal.Signal();
 
     /// <summary>
     /// Watches the tenants directory (with subdirectories, for tenants' own certificates), its parent (for the
@@ -270,22 +259,29 @@ internal sealed class TenantReloadService : BackgroundService
 
             if (Path.GetDirectoryName(root) is { } parent && Directory.Exists(parent))
             {
-                var watcher = new FileSystemWatcher(parent, Path.GetFileName(root))
+                var parentWatch = new DirectoryWatchOptions
                 {
-                    IncludeSubdirectories = false,
+                    Directory = parent,
+                    Filter = Path.GetFileName(root),
                     NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Attributes,
                 };
-                watcher.Created += (_, _) => NoteDirectoryReplaced();
-                watcher.Deleted += (_, _) => NoteDirectoryReplaced();
-                watcher.Renamed += (_, _) => NoteDirectoryReplaced();
-                watcher.Changed += (_, _) => NoteDirectoryReplaced();
-                watcher.Error += (_, e) =>
+                var watcher = DirectoryWatch.TryStart(
+                    parentWatch,
+                    _ => NoteDirectoryReplaced(),
+                    ex =>
+                    {
+                        TenantsLog.WatcherError(_logger, ex.Message);
+                        NoteDirectoryReplaced();
+                    },
+                    out var error);
+                if (watcher is null)
                 {
-                    TenantsLog.WatcherError(_logger, e.GetException().Message);
-                    NoteDirectoryReplaced();
-                };
-                watcher.EnableRaisingEvents = true;
-                _watchers.Add(watcher);
+                    TenantsLog.WatcherError(_logger, error!);
+                }
+                else
+                {
+                    _watchers.Add(watcher);
+                }
             }
 
             _watchedDirectories = wanted;
@@ -299,49 +295,46 @@ internal sealed class TenantReloadService : BackgroundService
             return;
         }
 
-        FileSystemWatcher watcher;
-        try
+        var options = new DirectoryWatchOptions
         {
-            watcher = new FileSystemWatcher(directory)
-            {
-                IncludeSubdirectories = string.Equals(directory, root, StringComparison.Ordinal),
-                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName | NotifyFilters.CreationTime,
-                InternalBufferSize = 64 * 1024,
-            };
-        }
-        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+            Directory = directory,
+            IncludeSubdirectories = string.Equals(directory, root, StringComparison.Ordinal),
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName | NotifyFilters.CreationTime,
+            InternalBufferSize = 64 * 1024,
+        };
+        var watcher = DirectoryWatch.TryStart(options, OnChange, OnWatcherError, out var error);
+        if (watcher is null)
         {
             // Gone or unreadable between the check and the watch: the retry after the failed load watches again.
-            TenantsLog.WatcherError(_logger, ex.Message);
-            return;
-        }
-
-        watcher.Changed += (_, e) => Note(e.FullPath, inPlace: true);
-        watcher.Created += (_, e) => Note(e.FullPath, inPlace: true);
-        watcher.Deleted += (_, e) => Note(e.FullPath, inPlace: false);
-        watcher.Renamed += (_, e) =>
-        {
-            Note(e.OldFullPath, inPlace: false);
-            Note(e.FullPath, inPlace: false);
-        };
-        watcher.Error += (_, e) =>
-        {
-            TenantsLog.WatcherError(_logger, e.GetException().Message);
-            Volatile.Write(ref _rewatchRequested, 1);
-            RequestFullReload();
-        };
-        try
-        {
-            watcher.EnableRaisingEvents = true;
-        }
-        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            TenantsLog.WatcherError(_logger, ex.Message);
-            watcher.Dispose();
+            TenantsLog.WatcherError(_logger, error!);
             return;
         }
 
         _watchers.Add(watcher);
+    }
+
+    private void OnChange(FileChange change)
+    {
+        switch (change.Kind)
+        {
+            case FileChangeKind.Changed or FileChangeKind.Created:
+                Note(change.Path, inPlace: true);
+                break;
+            case FileChangeKind.Deleted:
+                Note(change.Path, inPlace: false);
+                break;
+            default:
+                Note(change.OldPath!, inPlace: false);
+                Note(change.Path, inPlace: false);
+                break;
+        }
+    }
+
+    private void OnWatcherError(Exception ex)
+    {
+        TenantsLog.WatcherError(_logger, ex.Message);
+        Volatile.Write(ref _rewatchRequested, 1);
+        RequestFullReload();
     }
 
     private static bool IsUnder(string directory, string root) =>
