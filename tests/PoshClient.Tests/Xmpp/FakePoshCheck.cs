@@ -7,7 +7,7 @@ using PoshClient.Xmpp;
 namespace PoshClient.Tests.Xmpp;
 
 /// <summary>A POSH seam with a scripted verdict; records what it was asked.</summary>
-internal sealed class FakePoshCheck : IPoshCheck
+internal sealed class FakePoshCheck : IPoshVerifier
 {
     private readonly Func<string, PoshService, X509Certificate2, CancellationToken, Task<PoshVerificationResult>> _verify;
 
