@@ -38,7 +38,7 @@ internal sealed class FakePoshCheck : IPoshVerifier
 
     public void Prefetch(string domain, PoshService service) => Prefetches.Enqueue((domain, service));
 
-    public Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken) =>
+    public Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken = default) =>
         Task.FromResult(new PoshLookupResult
         {
             Domain = domain,
@@ -50,7 +50,7 @@ internal sealed class FakePoshCheck : IPoshVerifier
             Reason = "POSH: scripted by the test",
         });
 
-    public Task<PoshVerificationResult> VerifyAsync(string domain, PoshService service, X509Certificate2 certificate, CancellationToken cancellationToken)
+    public Task<PoshVerificationResult> VerifyAsync(string domain, PoshService service, X509Certificate2 certificate, CancellationToken cancellationToken = default)
     {
         Verifications.Enqueue((domain, service, certificate));
         return _verify(domain, service, certificate, cancellationToken);
