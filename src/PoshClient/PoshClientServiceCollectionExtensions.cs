@@ -12,7 +12,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PoshClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="PoshVerifier"/>, <see cref="PoshCertificateValidator"/> (for a TLS callback of your own, and
+    /// Registers <see cref="PoshVerifier"/> (also as <see cref="IPoshVerifier"/>, which the validator uses: register your
+    /// own first to supply POSH material from elsewhere), <see cref="PoshCertificateValidator"/> (for a TLS callback of your own, and
     /// inbound s2s with DANE), <see cref="XmppConnector"/> (SRV, STARTTLS or direct TLS; DANE, PKIX, then POSH) and the
     /// internal DNS resolver (the DO bit set; the AD bit believed from <see cref="PoshClientOptions.DnssecTrustedResolvers"/>
     /// and loopback resolvers), all singletons;
@@ -67,8 +68,9 @@ public static class PoshClientServiceCollectionExtensions
             provider.GetRequiredService<IOptions<PoshClientOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<PoshVerifier>>()));
+        services.TryAddSingleton<IPoshVerifier>(provider => provider.GetRequiredService<PoshVerifier>());
         services.TryAddSingleton(provider => new PoshCertificateValidator(
-            new PoshVerifierCheck(provider.GetRequiredService<PoshVerifier>()),
+            provider.GetRequiredService<IPoshVerifier>(),
             new PoshCertificateValidatorOptions { ChainPolicy = provider.GetRequiredService<IOptions<PoshClientOptions>>().Value.XmppChainPolicy },
             provider.GetRequiredService<TimeProvider>(),
             new DnsResolverLookup(provider.GetRequiredService<DnsResolver>())));

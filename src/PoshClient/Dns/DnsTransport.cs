@@ -63,7 +63,8 @@ internal static class DnsTransport
     {
         using var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var streamScope = stream.ConfigureAwait(false);
         var framed = new byte[query.Length + 2];
         BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
         query.CopyTo(framed, 2);

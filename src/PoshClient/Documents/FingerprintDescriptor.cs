@@ -17,14 +17,14 @@ public sealed record FingerprintDescriptor
     /// <c>sha-512</c> (Prosody checks the strongest it knows), both over the DER of the whole certificate
     /// (RFC 7711 §3.1) — never the SubjectPublicKeyInfo.
     /// </summary>
-    public static FingerprintDescriptor FromCertificate(X509Certificate2 certificate)
+    internal static FingerprintDescriptor FromCertificate(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         return FromDer(certificate.RawDataMemory.Span);
     }
 
     /// <summary>As <see cref="FromCertificate"/>, from the DER bytes of a certificate.</summary>
-    public static FingerprintDescriptor FromDer(ReadOnlySpan<byte> der) => new()
+    internal static FingerprintDescriptor FromDer(ReadOnlySpan<byte> der) => new()
     {
         Hashes = ImmutableSortedDictionary.CreateRange(
         [

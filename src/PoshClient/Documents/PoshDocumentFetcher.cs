@@ -43,7 +43,7 @@ internal sealed class PoshDocumentFetcher
         var context = new FetchContext(trace, warnings, linked.Token, cancellationToken);
 
         var source = new Uri("https://" + domain + service.WellKnownPath());
-        var (status, conclusion, document, effective) = await LookupCoreAsync(source, context);
+        var (status, conclusion, document, effective) = await LookupCoreAsync(source, context).ConfigureAwait(false);
 
         var reason = RenderReason(trace, conclusion);
         PoshVerifierLog.LookupCompleted(_logger, domain, service.ToName(), status, reason);
@@ -72,7 +72,7 @@ internal sealed class PoshDocumentFetcher
 
     private async Task<(PoshLookupStatus Status, string? Conclusion, FingerprintsDocument? Document, long? Effective)> LookupCoreAsync(Uri source, FetchContext context)
     {
-        var (failure, first) = await RequestChainAsync(source, context);
+        var (failure, first) = await RequestChainAsync(source, context).ConfigureAwait(false);
         if (failure is { } firstFailure)
         {
             return (firstFailure, null, null, null);
@@ -92,7 +92,7 @@ internal sealed class PoshDocumentFetcher
             return (PoshLookupStatus.Invalid, "reference expires 0: the delegation MUST be treated as invalid (RFC 7711 §3.2)", null, 0);
         }
 
-        var (secondFailure, second) = await RequestChainAsync(reference.Url, context);
+        var (secondFailure, second) = await RequestChainAsync(reference.Url, context).ConfigureAwait(false);
         if (secondFailure is { } targetFailure)
         {
             return (targetFailure, "the referenced fingerprints document could not be retrieved", null, null);
@@ -124,7 +124,7 @@ internal sealed class PoshDocumentFetcher
 
                 // RFC 7711 §6: clients SHOULD NOT rely on HTTP caching (posh-spec C-29).
                 request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
-                using var response = await _httpClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.Token);
+                using var response = await _httpClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.Token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 if (status is 301 or 302 or 303 or 307 or 308)
                 {
@@ -153,7 +153,7 @@ internal sealed class PoshDocumentFetcher
                     return (PoshLookupStatus.HttpError, null);
                 }
 
-                return await ReadDocumentAsync(url, response.Content, context);
+                return await ReadDocumentAsync(url, response.Content, context).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
@@ -208,7 +208,8 @@ internal sealed class PoshDocumentFetcher
         // The cap is enforced on the bytes actually read: Content-Length may be absent or lie.
         var buffer = new byte[Math.Min(cap + 1, 4096)];
         var total = 0;
-        await using (var stream = await content.ReadAsStreamAsync(context.Token))
+        var stream = await content.ReadAsStreamAsync(context.Token).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
         {
             while (true)
             {
@@ -222,7 +223,7 @@ internal sealed class PoshDocumentFetcher
                     Array.Resize(ref buffer, Math.Min(buffer.Length * 2, cap + 1));
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(total), context.Token);
+                var read = await stream.ReadAsync(buffer.AsMemory(total), context.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;

@@ -1,7 +1,7 @@
 namespace PoshClient.Documents;
 
 /// <summary>What <see cref="PoshDocumentReader"/> found in a body.</summary>
-public enum PoshDocumentKind
+internal enum PoshDocumentKind
 {
     /// <summary>The body is not a POSH document; <see cref="PoshDocumentReadResult.Error"/> says why.</summary>
     Malformed,

@@ -5,7 +5,7 @@ namespace PoshClient.Documents;
 /// <see cref="Error"/> is set, as <see cref="Kind"/> says. An <c>expires</c> of 0 is read faithfully; treating it
 /// as invalid (RFC 7711 §3.1, §3.2) is the caller's decision.
 /// </summary>
-public sealed record PoshDocumentReadResult
+internal sealed record PoshDocumentReadResult
 {
     /// <summary>Which kind of document the body holds.</summary>
     public required PoshDocumentKind Kind { get; init; }

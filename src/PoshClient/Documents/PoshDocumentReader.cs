@@ -17,7 +17,7 @@ namespace PoshClient.Documents;
 /// and unknown hash names are ignored; hash values must be standard base64 (padding optional, as in the RFC's
 /// own second example) of exactly the digest length, otherwise that value is ignored with a warning.
 /// </remarks>
-public static class PoshDocumentReader
+internal static class PoshDocumentReader
 {
     /// <summary>Maximum JSON nesting depth. A POSH document needs 3; anything deeper is hostile.</summary>
     public const int MaxDepth = 16;

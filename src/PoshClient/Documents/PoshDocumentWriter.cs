@@ -9,7 +9,7 @@ namespace PoshClient.Documents;
 /// UTF-8 JSON without BOM, <c>fingerprints</c> before <c>expires</c>, padded standard base64 (RFC 4648 §4),
 /// <c>expires</c> as a plain integer literal.
 /// </summary>
-public static class PoshDocumentWriter
+internal static class PoshDocumentWriter
 {
     /// <summary>
     /// Bodies must stay under this many bytes: Conversations reads no more than 10,000 bytes of a document.

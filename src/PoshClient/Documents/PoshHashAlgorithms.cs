@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace PoshClient.Documents;
 
 /// <summary>Names, digest lengths and hashing for <see cref="PoshHashAlgorithm"/>.</summary>
-public static class PoshHashAlgorithms
+internal static class PoshHashAlgorithms
 {
     /// <summary>The registry name, e.g. <c>sha-256</c>.</summary>
     public static string ToName(this PoshHashAlgorithm algorithm) => algorithm switch

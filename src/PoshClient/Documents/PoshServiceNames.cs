@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace PoshClient.Documents;
 
 /// <summary>Conversions between <see cref="PoshService"/> and the registered service names.</summary>
-public static class PoshServiceNames
+internal static class PoshServiceNames
 {
     /// <summary>The c2s service name, <c>xmpp-client</c>.</summary>
     public const string XmppClient = "xmpp-client";

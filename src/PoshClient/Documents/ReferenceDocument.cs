@@ -4,7 +4,7 @@ namespace PoshClient.Documents;
 /// A reference document (RFC 7711 §3.2): delegates to the fingerprints document at <see cref="Url"/>.
 /// It is exactly one hop: the target must not be another reference.
 /// </summary>
-public sealed record ReferenceDocument
+internal sealed record ReferenceDocument
 {
     /// <summary>The absolute https URI of the fingerprints document ("url" for historical reasons, RFC 7711 §3.2).</summary>
     public required Uri Url { get; init; }

@@ -7,7 +7,7 @@ namespace PoshClient.Pkix;
 /// Domain names as reference identities: A-labels, lower case, no trailing dot, so that comparison is the
 /// case-insensitive ASCII comparison RFC 9525 §6.3 asks for (IDNs compared as A-labels).
 /// </summary>
-public static class DomainNames
+internal static class DomainNames
 {
     private static readonly IdnMapping s_idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
 

@@ -7,7 +7,7 @@ namespace PoshClient.Pkix;
 public sealed record PresentedIdentifiers
 {
     /// <summary>An empty set, e.g. for a certificate without a subjectAltName extension.</summary>
-    public static PresentedIdentifiers None { get; } = new() { DnsNames = [], SrvNames = [], XmppAddrs = [] };
+    internal static PresentedIdentifiers None { get; } = new() { DnsNames = [], SrvNames = [], XmppAddrs = [] };
 
     /// <summary>The dNSName entries (DNS-IDs), as written in the certificate.</summary>
     public required IReadOnlyList<string> DnsNames { get; init; }

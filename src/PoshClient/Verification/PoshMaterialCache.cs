@@ -37,7 +37,7 @@ internal sealed class PoshMaterialCache
                 if (_entries.TryAdd(key, created))
                 {
                     TrimIfFull();
-                    return await created.JoinAsync(fromCache: false, cancellationToken);
+                    return await created.JoinAsync(fromCache: false, cancellationToken).ConfigureAwait(false);
                 }
 
                 continue;
@@ -46,21 +46,21 @@ internal sealed class PoshMaterialCache
             if (!current.Lookup.IsValueCreated || !current.Lookup.Value.IsCompleted)
             {
                 // Single flight: join the fetch already under way; its result is fresh, not cached.
-                return await current.JoinAsync(fromCache: false, cancellationToken);
+                return await current.JoinAsync(fromCache: false, cancellationToken).ConfigureAwait(false);
             }
 
             if (!bypassCache
-                && current.Lookup.Value.IsCompletedSuccessfully
-                && _timeProvider.GetUtcNow() < current.Lookup.Value.Result.CacheUntil)
+                && Completed(current) is { } completed
+                && _timeProvider.GetUtcNow() < completed.CacheUntil)
             {
-                return await current.JoinAsync(fromCache: true, cancellationToken);
+                return await current.JoinAsync(fromCache: true, cancellationToken).ConfigureAwait(false);
             }
 
             // Stale (RFC 7711 §6: redo the whole operation), faulted, or bypassed: replace unless someone beat us to it.
             var replacement = new Entry(this, key);
             if (_entries.TryUpdate(key, replacement, current))
             {
-                return await replacement.JoinAsync(fromCache: false, cancellationToken);
+                return await replacement.JoinAsync(fromCache: false, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -74,10 +74,10 @@ internal sealed class PoshMaterialCache
         var replacement = new Entry(this, stale.Entry.Key);
         if (_entries.TryUpdate(stale.Entry.Key, replacement, stale.Entry))
         {
-            return await replacement.JoinAsync(fromCache: false, cancellationToken);
+            return await replacement.JoinAsync(fromCache: false, cancellationToken).ConfigureAwait(false);
         }
 
-        return await GetAsync(stale.Entry.Key.Domain, stale.Entry.Key.Service, bypassCache: false, cancellationToken);
+        return await GetAsync(stale.Entry.Key.Domain, stale.Entry.Key.Service, bypassCache: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -108,7 +108,7 @@ internal sealed class PoshMaterialCache
         try
         {
             // No caller token: the fetch is shared, and the lookup budget bounds it.
-            var result = await _fetcher.FetchAsync(entry.Key.Domain, entry.Key.Service, CancellationToken.None);
+            var result = await _fetcher.FetchAsync(entry.Key.Domain, entry.Key.Service, CancellationToken.None).ConfigureAwait(false);
             var ttl = ComputeTimeToLive(result, _options, Random.Shared.NextDouble());
             return result with { CacheUntil = result.FetchedAt + ttl };
         }
@@ -130,7 +130,7 @@ internal sealed class PoshMaterialCache
         var now = _timeProvider.GetUtcNow();
         foreach (var pair in _entries)
         {
-            if (pair.Value.Lookup.IsValueCreated && pair.Value.Lookup.Value.IsCompletedSuccessfully && pair.Value.Lookup.Value.Result.CacheUntil <= now)
+            if (Completed(pair.Value) is { } completed && completed.CacheUntil <= now)
             {
                 _entries.TryRemove(pair);
             }
@@ -149,6 +149,19 @@ internal sealed class PoshMaterialCache
         }
     }
 
+    /// <summary>The entry's result when its fetch has finished successfully; null while it runs, or when it failed.</summary>
+    private static PoshLookupResult? Completed(Entry entry)
+    {
+        if (!entry.Lookup.IsValueCreated || !entry.Lookup.Value.IsCompletedSuccessfully)
+        {
+            return null;
+        }
+
+#pragma warning disable RS0030 // Task.Result of a task that has completed successfully does not block.
+        return entry.Lookup.Value.Result;
+#pragma warning restore RS0030
+    }
+
     /// <summary>One cache slot. The fetch starts lazily, only once the entry has won its place in the dictionary.</summary>
     internal sealed class Entry
     {
@@ -164,7 +177,7 @@ internal sealed class PoshMaterialCache
 
         public async Task<CachedLookup> JoinAsync(bool fromCache, CancellationToken cancellationToken)
         {
-            var result = await Lookup.Value.WaitAsync(cancellationToken);
+            var result = await Lookup.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
             return new CachedLookup(this, fromCache ? result with { FromCache = true } : result);
         }
     }

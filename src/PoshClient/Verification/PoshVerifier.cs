@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PoshClient.Documents;
+using PoshClient.Pkix;
 
 namespace PoshClient.Verification;
 
@@ -17,7 +17,7 @@ namespace PoshClient.Verification;
 /// Thread-safe; use one instance per process (it owns the cache). With dependency injection, register it with
 /// <c>services.AddPoshClient()</c>; without, use <see cref="Create"/>.
 /// </remarks>
-public sealed class PoshVerifier : IDisposable
+public sealed class PoshVerifier : IPoshVerifier, IDisposable
 {
     /// <summary>The name of the <see cref="HttpClient"/> that <c>AddPoshClient</c> registers.</summary>
     public const string HttpClientName = "PoshClient";
@@ -105,9 +105,7 @@ public sealed class PoshVerifier : IDisposable
         };
         if (options.WebChainPolicy is { } policy)
         {
-            // No RemoteCertificateValidationCallback: SslStream then accepts only SslPolicyErrors.None, so the host
-            // name is still checked against the URL (RFC 9110 §4.3.4) and only the trust anchors change.
-            handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy.Clone() };
+            TrustedRoots.Apply(handler, policy);
         }
 
         return handler;

@@ -29,7 +29,7 @@ public sealed record CertificateSummary
     public required DateTimeOffset NotAfter { get; init; }
 
     /// <summary>Summarizes <paramref name="certificate"/>.</summary>
-    public static CertificateSummary Create(X509Certificate2 certificate)
+    internal static CertificateSummary Create(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var hash = SHA256.HashData(certificate.RawData);

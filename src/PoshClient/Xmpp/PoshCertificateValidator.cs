@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -34,7 +35,7 @@ namespace PoshClient.Xmpp;
 /// </remarks>
 public sealed class PoshCertificateValidator
 {
-    private readonly IPoshCheck _posh;
+    private readonly IPoshVerifier _posh;
     private readonly PkixValidator _pkix;
     private readonly DaneMatcher _dane;
     private readonly TimeProvider _timeProvider;
@@ -43,15 +44,17 @@ public sealed class PoshCertificateValidator
     private readonly ConcurrentDictionary<(string Domain, PoshService Service), bool> _prefetched = new();
 
     /// <summary>Creates a validator that uses <paramref name="verifier"/> for POSH.</summary>
-    /// <param name="verifier">Retrieves and matches POSH material.</param>
-    /// <param name="options">Trust store and time limits; null for the defaults.</param>
+    /// <param name="verifier">Retrieves and matches POSH material: a <see cref="PoshVerifier"/>, or a host's own source of material.</param>
+    /// <param name="options">Trust store, time limits and the DNS servers of inbound DANE; null for the defaults.</param>
     /// <param name="timeProvider">Clock for certificate validity and timeouts; null for the system clock.</param>
-    public PoshCertificateValidator(PoshVerifier verifier, PoshCertificateValidatorOptions? options = null, TimeProvider? timeProvider = null)
-        : this(new PoshVerifierCheck(verifier ?? throw new ArgumentNullException(nameof(verifier))), options, timeProvider, CreateDns(options, timeProvider))
+    /// <exception cref="ArgumentOutOfRangeException">A time limit in <paramref name="options"/> is out of range.</exception>
+    public PoshCertificateValidator(IPoshVerifier verifier, PoshCertificateValidatorOptions? options = null, TimeProvider? timeProvider = null)
+        : this(verifier ?? throw new ArgumentNullException(nameof(verifier)), options, timeProvider, CreateDns(options, timeProvider))
     {
     }
 
-    internal PoshCertificateValidator(IPoshCheck posh, PoshCertificateValidatorOptions? options, TimeProvider? timeProvider, IXmppDns? dns = null)
+    /// <summary>Creates a validator whose inbound DANE and piggybacking resolve through <paramref name="dns"/> (AddPoshClient's resolver, or a test's).</summary>
+    internal PoshCertificateValidator(IPoshVerifier posh, PoshCertificateValidatorOptions? options, TimeProvider? timeProvider, IXmppDns? dns)
     {
         options ??= new PoshCertificateValidatorOptions();
         _posh = posh;
@@ -102,12 +105,9 @@ public sealed class PoshCertificateValidator
         CancellationToken cancellationToken = default)
     {
         var normalized = DomainNames.Normalize(domain, nameof(domain));
-        if (certificate is null || sslPolicyErrors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-        {
-            return Task.FromResult(NoCertificate(normalized, service));
-        }
-
-        return ValidateCoreAsync(normalized, service, AsCertificate2(certificate), Intermediates(chain), cancellationToken);
+        return IsMissing(certificate, sslPolicyErrors)
+            ? Task.FromResult(NoCertificate(normalized, service))
+            : ValidateCoreAsync(normalized, service, AsCertificate2(certificate), Intermediates(chain), cancellationToken);
     }
 
     /// <summary>
@@ -196,7 +196,7 @@ public sealed class PoshCertificateValidator
         CancellationToken cancellationToken) =>
         ValidateCoreAsync(domain, service, leaf, intermediates, [], cancellationToken);
 
-    /// <summary>The decision of RFC 7712 §7 as this library orders it: DANE when it applies, then PKIX, then POSH.</summary>
+    /// <summary>The decision of RFC 7712 §7 for an awaiting caller: <see cref="Judge"/>, then POSH retrieved within <see cref="PoshCertificateValidatorOptions.PoshTimeout"/>.</summary>
     /// <param name="domain">The reference identity.</param>
     /// <param name="service">The POSH service and SRV-ID label.</param>
     /// <param name="leaf">The presented certificate.</param>
@@ -211,17 +211,10 @@ public sealed class PoshCertificateValidator
         IReadOnlyList<DaneEndpoint> dane,
         CancellationToken cancellationToken)
     {
-        var delegated = dane.Select(e => e.DelegatedName).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var pkix = _pkix.Validate(domain, service, leaf, intermediates, delegated);
-        var daneResult = _dane.Evaluate(dane, domain, service, leaf, intermediates, pkix);
-        if (daneResult.Outcome is DaneOutcome.Verified or DaneOutcome.Mismatch or DaneOutcome.Failed)
+        var judgement = Judge(domain, service, leaf, intermediates, dane);
+        if (judgement.Decided is { } decided)
         {
-            return DecideByDane(domain, service, leaf, pkix, daneResult);
-        }
-
-        if (pkix.IsValid || !pkix.IsRescuableByPosh)
-        {
-            return Decide(domain, service, leaf, pkix, posh: null) with { Dane = daneResult };
+            return decided;
         }
 
         using var timeout = new CancellationTokenSource(_poshTimeout, _timeProvider);
@@ -236,7 +229,29 @@ public sealed class PoshCertificateValidator
             posh = TimedOut(domain, service, leaf, _poshTimeout);
         }
 
-        return Decide(domain, service, leaf, pkix, posh) with { Dane = daneResult };
+        return judgement.WithPosh(posh);
+    }
+
+    /// <summary>
+    /// The decision of RFC 7712 §7 as this library orders it, written once for the awaiting and the synchronous callers:
+    /// a DANE verdict stands (RFC 7673 §3: a usable TLSA set that mismatches is not rescued); otherwise PKIX stands when it
+    /// passes or when what failed is validity or revocation (RFC 7711 §6: POSH never rescues those); only a chain or name
+    /// failure leaves the decision to POSH, which the caller consults and hands to <see cref="Judgement.WithPosh"/>.
+    /// </summary>
+    private Judgement Judge(string domain, PoshService service, X509Certificate2 leaf, IReadOnlyList<X509Certificate2> intermediates, IReadOnlyList<DaneEndpoint> dane)
+    {
+        var delegated = dane.Select(e => e.DelegatedName).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var pkix = _pkix.Validate(domain, service, leaf, intermediates, delegated);
+        var daneResult = _dane.Evaluate(dane, domain, service, leaf, intermediates, pkix);
+        var judgement = new Judgement(domain, service, leaf, pkix, daneResult, Decided: null);
+        if (daneResult.Outcome is DaneOutcome.Verified or DaneOutcome.Mismatch or DaneOutcome.Failed)
+        {
+            return judgement with { Decided = DecideByDane(domain, service, leaf, pkix, daneResult) };
+        }
+
+        return pkix.IsValid || !pkix.IsRescuableByPosh
+            ? judgement with { Decided = Decide(domain, service, leaf, pkix, posh: null) with { Dane = daneResult } }
+            : judgement;
     }
 
     /// <summary>Builds the DNS the public constructor uses for inbound DANE: only when servers are configured.</summary>
@@ -278,24 +293,28 @@ public sealed class PoshCertificateValidator
         };
     }
 
+    /// <summary>The decision of RFC 7712 §7 for the synchronous TLS callback: <see cref="Judge"/>, then POSH only from a prefetched lookup.</summary>
     private CertificateValidationResult ValidateSynchronously(string domain, PoshService service, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        if (IsMissing(certificate, errors))
         {
             return NoCertificate(domain, service);
         }
 
         var leaf = AsCertificate2(certificate);
-        var intermediates = Intermediates(chain);
-        var pkix = _pkix.Validate(domain, service, leaf, intermediates);
-        if (pkix.IsValid || !pkix.IsRescuableByPosh)
-        {
-            return Decide(domain, service, leaf, pkix, posh: null);
-        }
+        var judgement = Judge(domain, service, leaf, Intermediates(chain), dane: []);
+        return judgement.Decided ?? judgement.WithPosh(WaitForPrefetchedPosh(domain, service, leaf));
+    }
 
+    /// <summary>
+    /// POSH for a caller that cannot await: only material <see cref="Prefetch"/> asked for, waited for at most
+    /// <see cref="PoshCertificateValidatorOptions.CallbackPoshWait"/>.
+    /// </summary>
+    private PoshVerificationResult WaitForPrefetchedPosh(string domain, PoshService service, X509Certificate2 leaf)
+    {
         if (!_prefetched.ContainsKey((domain, service)))
         {
-            var notPrefetched = new PoshVerificationResult
+            return new PoshVerificationResult
             {
                 Outcome = PoshVerificationOutcome.NoPoshMaterial,
                 Reason = $"not consulted: call Prefetch(\"{domain}\", {service}) before the TLS handshake so the synchronous callback has material",
@@ -303,34 +322,28 @@ public sealed class PoshCertificateValidator
                 Service = service,
                 Certificate = leaf,
             };
-            return Decide(domain, service, leaf, pkix, notPrefetched);
         }
 
         // The TLS callback cannot await; block on the lookup Prefetch already started, bounded by CallbackPoshWait.
         using var timeout = new CancellationTokenSource(_poshTimeout, _timeProvider);
         var task = _posh.VerifyAsync(domain, service, leaf, timeout.Token);
-        PoshVerificationResult posh;
         try
         {
-#pragma warning disable MA0045, VSTHRD002 // Deliberate: the platform callback is synchronous; the wait is bounded.
+#pragma warning disable MA0045, VSTHRD002, RS0030 // Deliberate: the platform callback is synchronous; the wait is bounded.
             if (task.Wait(_callbackWait))
             {
-                posh = task.Result;
+                return task.Result;
             }
-            else
-            {
-                // Stop the lookup's wait for us; the verifier keeps (or caches) whatever it fetches for the next attempt.
-                timeout.Cancel();
-                posh = TimedOut(domain, service, leaf, _callbackWait);
-            }
-#pragma warning restore MA0045, VSTHRD002
+#pragma warning restore MA0045, VSTHRD002, RS0030
+
+            // Stop the lookup's wait for us; the verifier keeps (or caches) whatever it fetches for the next attempt.
+            timeout.Cancel();
+            return TimedOut(domain, service, leaf, _callbackWait);
         }
         catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
         {
-            posh = TimedOut(domain, service, leaf, _poshTimeout);
+            return TimedOut(domain, service, leaf, _poshTimeout);
         }
-
-        return Decide(domain, service, leaf, pkix, posh);
     }
 
     private static CertificateValidationResult Decide(string domain, PoshService service, X509Certificate2 leaf, PkixValidationResult pkix, PoshVerificationResult? posh)
@@ -403,6 +416,9 @@ public sealed class PoshCertificateValidator
         Certificate = leaf,
     };
 
+    private static bool IsMissing([NotNullWhen(false)] X509Certificate? certificate, SslPolicyErrors errors) =>
+        certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable);
+
     private static X509Certificate2 AsCertificate2(X509Certificate certificate) =>
         certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
 
@@ -432,4 +448,18 @@ public sealed class PoshCertificateValidator
         value >= min && value <= max
             ? value
             : throw new ArgumentOutOfRangeException(name, value, string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}."));
+
+    /// <summary>What DANE and PKIX decided; <see cref="Decided"/> is null when the decision is POSH's.</summary>
+    private sealed record Judgement(
+        string Domain,
+        PoshService Service,
+        X509Certificate2 Leaf,
+        PkixValidationResult Pkix,
+        DaneVerificationResult Dane,
+        CertificateValidationResult? Decided)
+    {
+        /// <summary>The decision once POSH has answered (RFC 7711 §3.3): accepted only by a fingerprint match.</summary>
+        public CertificateValidationResult WithPosh(PoshVerificationResult posh) =>
+            Decide(Domain, Service, Leaf, Pkix, posh) with { Dane = Dane };
+    }
 }

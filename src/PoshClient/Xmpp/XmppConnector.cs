@@ -381,7 +381,7 @@ public sealed class XmppConnector
     /// Waits for the "posh" step when the decision consulted POSH (the material is then already here, so this is
     /// immediate) or when the lookup has finished anyway, so the report is complete and deterministic.
     /// </summary>
-    private static async Task SettleAsync((Task<PoshLookupResult> Lookup, Task Recorded) posh, bool consulted)
+    private async Task SettleAsync((Task<PoshLookupResult> Lookup, Task Recorded) posh, bool consulted)
     {
         if (!consulted && !posh.Lookup.IsCompleted)
         {
@@ -391,7 +391,7 @@ public sealed class XmppConnector
         try
         {
             // Bounded: a POSH check that gave up (its own time-out) must not hold the result for the lookup's budget.
-            await posh.Recorded.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await posh.Recorded.WaitAsync(TimeSpan.FromSeconds(2), _timeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

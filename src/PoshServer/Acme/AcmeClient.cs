@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
+using PoshClient.Pkix;
 
 namespace PoshServer.Acme;
 
@@ -24,7 +24,7 @@ internal sealed class AcmeClient : IDisposable
     private readonly ILogger<AcmeClient> _logger;
     private readonly ConcurrentQueue<string> _nonces = new();
     private readonly SemaphoreSlim _accountGate = new(1, 1);
-    private readonly X509Certificate2Collection _trustedRoots = [];
+    private readonly X509ChainPolicy? _trustedRoots;
     private AcmeDirectory? _directory;
     private Uri? _accountUrl;
 
@@ -37,8 +37,9 @@ internal sealed class AcmeClient : IDisposable
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         if (_options.TrustedRootPath is { } rootPath)
         {
-            _trustedRoots.ImportFromPemFile(rootPath);
-            handler.SslOptions.RemoteCertificateValidationCallback = ValidateWithTrustedRoots;
+            // Trust exactly the configured root for the ACME server (a private CA such as Pebble), not the system store.
+            _trustedRoots = TrustedRoots.LoadPemFile(rootPath);
+            TrustedRoots.Apply(handler, _trustedRoots);
         }
 
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
@@ -203,7 +204,7 @@ internal sealed class AcmeClient : IDisposable
     {
         _http.Dispose();
         _accountGate.Dispose();
-        foreach (var root in _trustedRoots)
+        foreach (var root in _trustedRoots?.CustomTrustStore ?? [])
         {
             root.Dispose();
         }
@@ -392,26 +393,5 @@ internal sealed class AcmeClient : IDisposable
         {
             throw new AcmeException($"The CA sent a malformed {typeof(T).Name}: {ex.Message}", ex);
         }
-    }
-
-    private bool ValidateWithTrustedRoots(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-        {
-            return false;
-        }
-
-        // Trust exactly the configured root for the ACME server (a private CA such as Pebble), not the system store.
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_trustedRoots);
-        if (chain is not null)
-        {
-            custom.ChainPolicy.ExtraStore.AddRange(chain.ChainPolicy.ExtraStore);
-        }
-
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(leaf);
     }
 }

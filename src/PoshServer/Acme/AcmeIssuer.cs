@@ -58,8 +58,9 @@ internal sealed class AcmeIssuer
 
     private async Task<AcmeStoredCertificate> IssueCoreAsync(string hostName, IClusterLock? fence, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.IssuanceTimeout);
+        // The issuance timeout bounds polling that paces against the CA's real clock (see DelayAsync), so it is real time too.
+        using var issuance = new CancellationTokenSource(_options.IssuanceTimeout, TimeProvider.System);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, issuance.Token);
         var token = timeout.Token;
 
         var (orderUrl, order, retryAfter) = await ResumeOrCreateOrderAsync(hostName, fence, token);
@@ -292,7 +293,7 @@ internal sealed class AcmeIssuer
         // bounds the total. Polling paces against the CA's real clock, so it uses real time, not the scheduler's
         // TimeProvider.
         var delay = retryAfter ?? TimeSpan.FromTicks(Math.Min(s_firstPoll.Ticks << Math.Min(polls, 5), s_maxPoll.Ticks));
-        return Task.Delay(delay, cancellationToken);
+        return Task.Delay(delay, TimeProvider.System, cancellationToken);
     }
 
     private Task ObserveAsync(string hostName, AcmeIssuanceStep step, CancellationToken cancellationToken) =>

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PoshClient.Documents;
+using PoshClient.Pkix;
 using PoshClient.Verification;
 using PoshClient.Xmpp;
 
@@ -108,11 +109,7 @@ internal static class CheckCommand
 
         try
         {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(path);
-            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            policy.CustomTrustStore.AddRange(roots);
-            return policy;
+            return TrustedRoots.LoadPemFile(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {

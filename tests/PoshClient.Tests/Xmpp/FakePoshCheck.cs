@@ -7,7 +7,7 @@ using PoshClient.Xmpp;
 namespace PoshClient.Tests.Xmpp;
 
 /// <summary>A POSH seam with a scripted verdict; records what it was asked.</summary>
-internal sealed class FakePoshCheck : IPoshCheck
+internal sealed class FakePoshCheck : IPoshVerifier
 {
     private readonly Func<string, PoshService, X509Certificate2, CancellationToken, Task<PoshVerificationResult>> _verify;
 
@@ -38,7 +38,7 @@ internal sealed class FakePoshCheck : IPoshCheck
 
     public void Prefetch(string domain, PoshService service) => Prefetches.Enqueue((domain, service));
 
-    public Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken) =>
+    public Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken = default) =>
         Task.FromResult(new PoshLookupResult
         {
             Domain = domain,
@@ -50,7 +50,7 @@ internal sealed class FakePoshCheck : IPoshCheck
             Reason = "POSH: scripted by the test",
         });
 
-    public Task<PoshVerificationResult> VerifyAsync(string domain, PoshService service, X509Certificate2 certificate, CancellationToken cancellationToken)
+    public Task<PoshVerificationResult> VerifyAsync(string domain, PoshService service, X509Certificate2 certificate, CancellationToken cancellationToken = default)
     {
         Verifications.Enqueue((domain, service, certificate));
         return _verify(domain, service, certificate, cancellationToken);

@@ -8,7 +8,7 @@ namespace PoshServer.Cluster.PostgreSql;
 /// <see cref="ClusterOptions.PollInterval"/> without a notification, and after every reconnect, it wakes them anyway,
 /// so a pooler that drops notifications (PgBouncer in transaction mode) or an outage costs at most one interval.
 /// </summary>
-internal sealed class PostgreSqlChangeListener(PostgreSqlClusterStore store, IOptions<ClusterOptions> options, ILogger<PostgreSqlChangeListener> logger)
+internal sealed class PostgreSqlChangeListener(PostgreSqlClusterStore store, IOptions<ClusterOptions> options, TimeProvider timeProvider, ILogger<PostgreSqlChangeListener> logger)
 {
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -49,7 +49,7 @@ internal sealed class PostgreSqlChangeListener(PostgreSqlClusterStore store, IOp
                 // Logged by the store; try again after one interval.
                 try
                 {
-                    await Task.Delay(interval, stoppingToken);
+                    await Task.Delay(interval, timeProvider, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
