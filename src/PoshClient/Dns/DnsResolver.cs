@@ -31,6 +31,7 @@ internal sealed class DnsResolver
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lazy<ResolvConf> _resolvConf;
+    private readonly Lazy<InProcessDnssecValidator>? _validator;
 
     /// <summary>Creates a resolver.</summary>
     /// <param name="options">Servers, timeouts and attempts; read on every query.</param>
@@ -62,6 +63,18 @@ internal sealed class DnsResolver
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _resolvConf = new Lazy<ResolvConf>(loadResolvConf, LazyThreadSafetyMode.ExecutionAndPublication);
+        if (options.Mode == DnssecMode.ValidateInProcess)
+        {
+            // Built on first use: the servers may come from resolv.conf, which is read lazily too.
+            _validator = new Lazy<InProcessDnssecValidator>(
+                () =>
+                {
+                    var (servers, attemptTimeout, _) = GetConfiguration();
+                    var anchors = _options.TrustAnchors.Count > 0 ? [.. _options.TrustAnchors] : DnssecTrustAnchor.ParseAll(DnssecTrustAnchor.RootAnchors);
+                    return new InProcessDnssecValidator(servers, attemptTimeout, anchors);
+                },
+                LazyThreadSafetyMode.ExecutionAndPublication);
+        }
     }
 
     /// <summary>Queries SRV records for an absolute name such as <c>_xmpp-client._tcp.example.com</c>.</summary>
@@ -208,6 +221,13 @@ internal sealed class DnsResolver
         if (!TryNormalizeName(name, out var asciiName, out var nameError))
         {
             return new DnsQueryOutcome { Status = DnsResponseStatus.Failure, Detail = nameError };
+        }
+
+        if (_validator is not null)
+        {
+            var validated = await _validator.Value.QueryAsync(asciiName, type, cancellationToken).ConfigureAwait(false);
+            _logger.QueryCompleted(type, asciiName, validated.Status, validated.Detail);
+            return validated;
         }
 
         var (servers, attemptTimeout, attempts) = GetConfiguration();
