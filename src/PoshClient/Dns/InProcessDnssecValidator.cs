@@ -46,13 +46,17 @@ internal sealed class InProcessDnssecValidator
         _servers = string.Join(", ", servers);
     }
 
-    public async Task<DnsQueryOutcome> QueryAsync(string asciiName, DnsRecordType type, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves and validates one question; null when the validator could not fetch what it needed (a SERVFAIL or no
+    /// answer to one of its queries), which says nothing about the answer's security.
+    /// </summary>
+    public async Task<DnsQueryOutcome?> QueryAsync(string asciiName, DnsRecordType type, CancellationToken cancellationToken)
     {
         var name = DomainName.Parse(asciiName);
         var source = $"{type.ToString().ToUpperInvariant()} {asciiName} from {_servers}, validated in-process";
         try
         {
-            return type switch
+            var outcome = type switch
             {
                 DnsRecordType.Srv => Outcome(source, await ResolveAsync<ArsoftSrvRecord>(name, RecordType.Srv, cancellationToken).ConfigureAwait(false), ToSrv),
                 DnsRecordType.A => Outcome(source, await ResolveAsync<ARecord>(name, RecordType.A, cancellationToken).ConfigureAwait(false), r => ToAddress(r, DnsRecordType.A)),
@@ -60,22 +64,72 @@ internal sealed class InProcessDnssecValidator
                 DnsRecordType.Tlsa => Outcome(source, await ResolveAsync<ArsoftTlsaRecord>(name, RecordType.Tlsa, cancellationToken).ConfigureAwait(false), ToTlsa),
                 _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a type the resolver queries"),
             };
+            if (outcome.Dnssec == DnssecStatus.Insecure && await IsInsideSignedZoneAsync(name, cancellationToken).ConfigureAwait(false))
+            {
+                return new DnsQueryOutcome
+                {
+                    Status = DnsResponseStatus.ServerFailure,
+                    Dnssec = DnssecStatus.Bogus,
+                    Detail = $"{source}: DNSSEC bogus (no valid signature, but the name lies below a secure delegation)",
+                };
+            }
+
+            return outcome;
         }
         catch (DnsSecValidationException ex)
         {
             // RFC 4035 §5.5: a bogus answer is not returned; nothing falls back past it (the caller fails closed).
             return new DnsQueryOutcome { Status = DnsResponseStatus.ServerFailure, Dnssec = DnssecStatus.Bogus, Detail = $"{source}: DNSSEC bogus ({ex.Message})" };
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException && IsFetchFailure(ex))
         {
-            throw;
+            return null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+    }
+
+    /// <summary>
+    /// ARSoft reports a SERVFAIL, REFUSED or silent resolver as a plain <c>Exception("DNS request failed")</c>; only the
+    /// exact type tells it apart from the library's other exceptions, which are bugs and propagate.
+    /// </summary>
+    private static bool IsFetchFailure(Exception ex) => ex.GetType() == typeof(Exception);
+
+    /// <summary>
+    /// ARSoft 3.6.1 calls an answer without a valid signature Unsigned as soon as one ancestor name has a proven
+    /// absence of DS (e.g. an empty non-terminal such as <c>test.</c> above <c>secure.test.</c>), even when a DS lower
+    /// down proves the zone signed: stripped or expired signatures would pass as insecure. RFC 4035 §5.2 allows
+    /// Insecure only below a proven insecure delegation, so walk down from the root: a validated DS makes the zone
+    /// below signed; a proven absence of DS at a real zone cut (the name has NS records) makes it unsigned.
+    /// </summary>
+    private async Task<bool> IsInsideSignedZoneAsync(DomainName name, CancellationToken cancellationToken)
+    {
+        var signed = false;
+        for (var labels = 1; labels <= name.LabelCount; labels++)
         {
-            // ARSoft reports SERVFAIL, REFUSED and silence alike as a plain Exception("DNS request failed"), so only the
-            // message tells this apart from a validation failure; nothing is known about the answer then.
-            return new DnsQueryOutcome { Status = DnsResponseStatus.ServerFailure, Dnssec = DnssecStatus.Indeterminate, Detail = $"{source}: {ex.Message}" };
+            var level = name.GetParentName(name.LabelCount - labels);
+            var ds = await ResolveAsync<DsRecord>(level, RecordType.Ds, cancellationToken).ConfigureAwait(false);
+            if (ds.Records.Count > 0)
+            {
+                if (ds.ValidationResult != DnsSecValidationResult.Signed)
+                {
+                    return signed;
+                }
+
+                signed = true;
+                continue;
+            }
+
+            if (ds.ValidationResult == DnsSecValidationResult.Signed)
+            {
+                var ns = await ResolveAsync<NsRecord>(level, RecordType.Ns, cancellationToken).ConfigureAwait(false);
+                if (ns.Records.Count > 0)
+                {
+                    signed = false;
+                    break;
+                }
+            }
         }
+
+        return signed;
     }
 
     private async Task<DnsSecResult<T>> ResolveAsync<T>(DomainName name, RecordType type, CancellationToken cancellationToken)

@@ -52,30 +52,60 @@ public sealed class InProcessDnssecValidationTests(DnssecHierarchyFixture world)
         Assert.Empty(result.Addresses);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ResolveAddressesAsync_ExpiredSignatures_IsBogus(bool throughValidatingResolver)
+    /// <summary>
+    /// Straight from nsd, ARSoft 3.6.1 alone would call these answers Unsigned: its walk for a proof of an unsigned
+    /// zone stops at <c>test.</c>, an empty non-terminal without DS, although <c>expired.test</c> has a DS.
+    /// PoshClient's own walk from the root catches that downgrade.
+    /// </summary>
+    [Fact]
+    public async Task ResolveAddressesAsync_ExpiredSignaturesBelowAnEmptyNonTerminal_IsBogusNotInsecure()
     {
-        var resolver = Resolver(throughValidatingResolver ? world.Dns.ResolverEndPoint : world.Dns.AuthoritativeEndPoint);
+        var resolver = Resolver(world.Dns.AuthoritativeEndPoint);
 
         var result = await resolver.ResolveAddressesAsync(DnssecHierarchyFixture.ExpiredHost).WaitAsync(s_bound);
 
-        Assert.True(result.Dnssec == DnssecStatus.Bogus, result.Detail + world.Dns.Output);
+        Assert.True(result.Dnssec == DnssecStatus.Bogus, result.Detail);
         Assert.Empty(result.Addresses);
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ResolveAddressesAsync_UnsignedZone_IsInsecureWithTheAddress(bool throughValidatingResolver)
+    [Fact]
+    public async Task ResolveAddressesAsync_ExpiredSignaturesThroughValidatingResolver_FailsClosed()
     {
-        var resolver = Resolver(throughValidatingResolver ? world.Dns.ResolverEndPoint : world.Dns.AuthoritativeEndPoint);
+        // Through unbound some of the validator's DS queries may get SERVFAIL; either way no address and never Secure.
+        var resolver = Resolver(world.Dns.ResolverEndPoint);
+
+        var result = await resolver.ResolveAddressesAsync(DnssecHierarchyFixture.ExpiredHost).WaitAsync(s_bound);
+
+        Assert.True(result.Dnssec is DnssecStatus.Bogus or DnssecStatus.Indeterminate, result.Detail);
+        Assert.Empty(result.Addresses);
+    }
+
+    [Fact]
+    public async Task ResolveAddressesAsync_UnsignedZone_IsInsecureWithTheAddress()
+    {
+        var resolver = Resolver(world.Dns.AuthoritativeEndPoint);
 
         var result = await resolver.ResolveAddressesAsync(DnssecHierarchyFixture.PlainHost).WaitAsync(s_bound);
 
-        Assert.True(result.Status == DnsResponseStatus.Success, result.Detail + world.Dns.Output);
+        Assert.True(result.Status == DnsResponseStatus.Success, result.Detail);
         Assert.Equal(DnssecStatus.Insecure, result.Dnssec);
+        Assert.Equal(IPAddress.Parse("127.0.63.30"), Assert.Single(result.Addresses));
+    }
+
+    /// <summary>
+    /// unbound answers SERVFAIL to some of the DS queries ARSoft's validator asks below an insecure delegation (at
+    /// names that are no zone cut, with CD set), and ARSoft then fails the whole lookup. The answer is then taken
+    /// without validation, as Indeterminate: the domain stays reachable, DANE and secure delegation do not apply.
+    /// </summary>
+    [Fact]
+    public async Task ResolveAddressesAsync_UnsignedZoneThroughValidatingResolver_ResolvesButIsNeverSecure()
+    {
+        var resolver = Resolver(world.Dns.ResolverEndPoint);
+
+        var result = await resolver.ResolveAddressesAsync(DnssecHierarchyFixture.PlainHost).WaitAsync(s_bound);
+
+        Assert.True(result.Status == DnsResponseStatus.Success, result.Detail);
+        Assert.True(result.Dnssec is DnssecStatus.Insecure or DnssecStatus.Indeterminate, result.Detail);
         Assert.Equal(IPAddress.Parse("127.0.63.30"), Assert.Single(result.Addresses));
     }
 
