@@ -1,4 +1,5 @@
 using System.Net;
+using PoshClient.Dane;
 using System.Security.Cryptography.X509Certificates;
 
 namespace PoshClient;
@@ -88,6 +89,23 @@ public sealed class PoshClientOptions
     /// <summary>Believe the AD bit of resolvers on a loopback address (a validating resolver on this host).</summary>
     /// <value>Default true.</value>
     public bool TrustLoopbackDnssecResolvers { get; set; } = true;
+
+    /// <summary>
+    /// Where the DNSSEC status of each answer comes from: the AD bit of trusted validating resolvers, or validation in
+    /// this process from <see cref="DnssecTrustAnchors"/> (then no resolver's AD bit is believed, and
+    /// <see cref="DnssecTrustedResolvers"/> and <see cref="TrustLoopbackDnssecResolvers"/> play no part). In-process
+    /// validation needs every server of <see cref="DnsServers"/> on the same port.
+    /// </summary>
+    /// <value>Default <see cref="DnssecMode.TrustAdFromTrustedResolvers"/>.</value>
+    public DnssecMode DnssecMode { get; set; } = DnssecMode.TrustAdFromTrustedResolvers;
+
+    /// <summary>
+    /// Trust anchors of <see cref="DnssecMode.ValidateInProcess"/>: DS records of the root in presentation form
+    /// (<c>. IN DS 20326 8 2 E06D44B8…</c>, RFC 4034 §5.3). Only root anchors are accepted; a private test world signs
+    /// its own root and lists that root's DS here. Checked at start-up.
+    /// </summary>
+    /// <value>Default empty: the IANA root keys KSK-2017 (20326) and KSK-2024 (38696).</value>
+    public IList<string> DnssecTrustAnchors { get; } = [];
 
     /// <summary>
     /// Where to report failed POSH verifications (mismatch, certificate not valid now, invalid material), e.g. the

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PoshClient.Dane;
+using PoshClient.Dns;
 
 namespace PoshClient;
 
@@ -33,7 +35,30 @@ internal sealed class PoshClientOptionsValidator : IValidateOptions<PoshClientOp
             errors.Add($"PoshClientOptions.FailureReportUrl must be an absolute https URL, not '{url}'.");
         }
 
+        CollectDnssec(errors, options);
         return errors;
+    }
+
+    private static void CollectDnssec(List<string> errors, PoshClientOptions options)
+    {
+        if (!Enum.IsDefined(options.DnssecMode))
+        {
+            errors.Add($"PoshClientOptions.DnssecMode must be {nameof(DnssecMode.TrustAdFromTrustedResolvers)} or {nameof(DnssecMode.ValidateInProcess)}, not {options.DnssecMode}.");
+        }
+
+        foreach (var anchor in options.DnssecTrustAnchors)
+        {
+            if (!DnssecTrustAnchor.TryParse(anchor, out _, out var error))
+            {
+                errors.Add($"PoshClientOptions.DnssecTrustAnchors: {error}");
+            }
+        }
+
+        // ARSoft.Tools.Net's transports take one port for all servers.
+        if (options.DnssecMode == DnssecMode.ValidateInProcess && options.DnsServers.Select(s => s.Port).Distinct().Count() > 1)
+        {
+            errors.Add($"PoshClientOptions.DnsServers must all use the same port with DnssecMode {nameof(DnssecMode.ValidateInProcess)}, not {string.Join(", ", options.DnsServers)}.");
+        }
     }
 
     private static void CheckRange<T>(List<string> errors, string name, T value, T min, T max)

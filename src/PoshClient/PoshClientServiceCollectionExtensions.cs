@@ -36,7 +36,12 @@ public static class PoshClientServiceCollectionExtensions
         services.TryAddSingleton(provider =>
         {
             var clientOptions = provider.GetRequiredService<IOptions<PoshClientOptions>>().Value;
-            var dns = new DnsResolverOptions { TrustLoopbackValidators = clientOptions.TrustLoopbackDnssecResolvers };
+            var dns = new DnsResolverOptions { TrustLoopbackValidators = clientOptions.TrustLoopbackDnssecResolvers, Mode = clientOptions.DnssecMode };
+            foreach (var anchor in DnssecTrustAnchor.ParseAll(clientOptions.DnssecTrustAnchors))
+            {
+                dns.TrustAnchors.Add(anchor);
+            }
+
             foreach (var server in clientOptions.DnsServers)
             {
                 dns.Servers.Add(server);

@@ -207,7 +207,7 @@ internal sealed class DnssecServer : IAsyncDisposable
         return path;
     }
 
-    private static async Task<string> RunAsync(TempDirectory directory, string tool, params string[] arguments)
+    internal static async Task<string> RunAsync(TempDirectory directory, string tool, params string[] arguments)
     {
         var info = new ProcessStartInfo(ExternalProcess.ResolveExecutable(tool))
         {

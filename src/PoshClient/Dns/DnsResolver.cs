@@ -13,7 +13,8 @@ namespace PoshClient.Dns;
 /// A small stub resolver (RFC 1035) for SRV, A, AAAA and TLSA: UDP with EDNS0, TCP on truncation (RFC 7766),
 /// response validation, timeouts and retries over a configurable server list, and the DNSSEC status of each answer
 /// as a security-aware stub resolver sees it (RFC 4035 §4.9): the DO bit is set, and the AD bit of a trusted
-/// validating resolver makes an answer Secure; a DNSSEC extended error from it makes it Bogus.
+/// validating resolver makes an answer Secure; a DNSSEC extended error from it makes it Bogus. With
+/// <see cref="DnssecMode.ValidateInProcess"/> the status comes from <see cref="InProcessDnssecValidator"/> instead.
 /// </summary>
 /// <remarks>
 /// Names are always absolute: the resolv.conf search list is never applied, because XMPP and POSH look up names a
@@ -31,6 +32,7 @@ internal sealed class DnsResolver
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lazy<ResolvConf> _resolvConf;
+    private readonly Lazy<InProcessDnssecValidator>? _validator;
 
     /// <summary>Creates a resolver.</summary>
     /// <param name="options">Servers, timeouts and attempts; read on every query.</param>
@@ -62,6 +64,18 @@ internal sealed class DnsResolver
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _resolvConf = new Lazy<ResolvConf>(loadResolvConf, LazyThreadSafetyMode.ExecutionAndPublication);
+        if (options.Mode == DnssecMode.ValidateInProcess)
+        {
+            // Built on first use: the servers may come from resolv.conf, which is read lazily too.
+            _validator = new Lazy<InProcessDnssecValidator>(
+                () =>
+                {
+                    var (servers, attemptTimeout, _) = GetConfiguration();
+                    var anchors = _options.TrustAnchors.Count > 0 ? [.. _options.TrustAnchors] : DnssecTrustAnchor.ParseAll(DnssecTrustAnchor.RootAnchors);
+                    return new InProcessDnssecValidator(servers, attemptTimeout, anchors);
+                },
+                LazyThreadSafetyMode.ExecutionAndPublication);
+        }
     }
 
     /// <summary>Queries SRV records for an absolute name such as <c>_xmpp-client._tcp.example.com</c>.</summary>
@@ -210,6 +224,27 @@ internal sealed class DnsResolver
             return new DnsQueryOutcome { Status = DnsResponseStatus.Failure, Detail = nameError };
         }
 
+        if (_validator is not null)
+        {
+            var validated = await _validator.Value.QueryAsync(asciiName, type, cancellationToken).ConfigureAwait(false);
+            if (validated is null)
+            {
+                // The validator could not fetch what it needed (a resolver's SERVFAIL or silence, not a validation
+                // failure): take the plain answer, but as Indeterminate, never Secure — DANE and secure delegation
+                // need a validated answer (RFC 7673 §3.1), and no resolver's AD bit counts in this mode.
+                var plain = await QueryServersAsync(asciiName, type, believeAd: false, cancellationToken).ConfigureAwait(false);
+                validated = plain with { Dnssec = DnssecStatus.Indeterminate, Detail = plain.Detail + ", not validated in-process (the validator could not fetch the chain)" };
+            }
+
+            _logger.QueryCompleted(type, asciiName, validated.Status, validated.Detail);
+            return validated;
+        }
+
+        return await QueryServersAsync(asciiName, type, believeAd: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DnsQueryOutcome> QueryServersAsync(string asciiName, DnsRecordType type, bool believeAd, CancellationToken cancellationToken)
+    {
         var (servers, attemptTimeout, attempts) = GetConfiguration();
         var question = new DnsQuestion(asciiName, type, DnsQuestion.ClassInternet);
         var failures = new List<string>();
@@ -220,7 +255,7 @@ internal sealed class DnsResolver
             foreach (var server in servers)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var outcome = await QueryServerAsync(server, question, attemptTimeout, cancellationToken).ConfigureAwait(false);
+                var outcome = await QueryServerAsync(server, question, attemptTimeout, believeAd, cancellationToken).ConfigureAwait(false);
                 // A bogus answer is definitive too: asking the next server could only bring an answer that was not
                 // validated, i.e. a downgrade (RFC 4035 §5.5: the resolver must not return bogus data as if secure).
                 if (outcome.Status is DnsResponseStatus.Success or DnsResponseStatus.NoData or DnsResponseStatus.NameError
@@ -374,7 +409,7 @@ internal sealed class DnsResolver
     }
 
     /// <summary>One attempt at one server: UDP, then TCP when the UDP answer was truncated; each leg gets the attempt timeout.</summary>
-    private async Task<DnsQueryOutcome> QueryServerAsync(IPEndPoint server, DnsQuestion question, TimeSpan attemptTimeout, CancellationToken cancellationToken)
+    private async Task<DnsQueryOutcome> QueryServerAsync(IPEndPoint server, DnsQuestion question, TimeSpan attemptTimeout, bool believeAd, CancellationToken cancellationToken)
     {
         // RFC 5452 §9.2: an unpredictable id is part of what makes spoofing hard.
         var id = (ushort)RandomNumberGenerator.GetInt32(0, ushort.MaxValue + 1);
@@ -401,7 +436,7 @@ internal sealed class DnsResolver
             }
 
             return exchange.Message is { } message
-                ? Interpret(message, question, server, via, _options.IsTrustedValidator(server.Address))
+                ? Interpret(message, question, server, via, believeAd && _options.IsTrustedValidator(server.Address))
                 : new DnsQueryOutcome { Status = DnsResponseStatus.Failure, Detail = exchange.Error ?? $"no answer from {server}" };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using System.Net;
+using PoshClient.Dane;
 
 namespace PoshClient.Dns;
 
@@ -41,6 +42,18 @@ internal sealed class DnsResolverOptions
     /// path). Default true. An AD bit from any other server is ignored unless it is in <see cref="TrustedValidators"/>.
     /// </summary>
     public bool TrustLoopbackValidators { get; set; } = true;
+
+    /// <summary>
+    /// Where the DNSSEC status of an answer comes from. Default <see cref="DnssecMode.TrustAdFromTrustedResolvers"/>;
+    /// with <see cref="DnssecMode.ValidateInProcess"/> the trusted-validator settings above play no part.
+    /// </summary>
+    public DnssecMode Mode { get; set; } = DnssecMode.TrustAdFromTrustedResolvers;
+
+    /// <summary>
+    /// The root trust anchors of <see cref="DnssecMode.ValidateInProcess"/>. Empty (the default): the IANA root keys
+    /// (<see cref="DnssecTrustAnchor.RootAnchors"/>).
+    /// </summary>
+    public IList<DnssecTrustAnchor> TrustAnchors { get; } = [];
 
     /// <summary>True when the AD bit of <paramref name="server"/> counts.</summary>
     public bool IsTrustedValidator(IPAddress server)
