@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
@@ -23,7 +24,18 @@ internal static class RotationCommand
             }
 
             await using var app = value.App;
-            var statuses = app.Services.GetRequiredService<RotationCoordinator>().Preview(value.Result.Snapshot).Select(WithTlsa).ToList();
+            ImmutableArray<RotationSetStatus> previewed;
+            try
+            {
+                previewed = await app.Services.GetRequiredService<RotationCoordinator>().PreviewAsync(value.Result.Snapshot, cancellationToken);
+            }
+            catch (PoshServer.Cluster.ClusterStoreException ex)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var statuses = previewed.Select(WithTlsa).ToList();
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
@@ -67,7 +79,7 @@ internal static class RotationCommand
 
         if (status.LastSwitch is { } last)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  last switch {Format(last.At)}: {(last.Succeeded ? "ok" : "FAILED")}: {last.Message}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  last switch {Format(last.At)}{(last.Replica is { } replica ? $" by {replica}" : "")}: {(last.Succeeded ? "ok" : "FAILED")}: {last.Message}\n");
         }
 
         if (status.Note is { } note)
