@@ -43,7 +43,7 @@ internal sealed record RotationClusterView
         var waiting = new List<string>();
         void Count(DateTimeOffset at) => latest = latest is { } l && l >= at ? l : at;
 
-        foreach (var name in published.Keys.Union(heartbeats.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var name in published.Keys.Union(heartbeats.Keys, StringComparer.Ordinal).Union(Self is null ? [] : [Self], StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var heartbeat = heartbeats.GetValueOrDefault(name);
             var live = string.Equals(name, Self, StringComparison.Ordinal) || (heartbeat is not null && now - heartbeat.LastSeen <= ReplicaTimeout);

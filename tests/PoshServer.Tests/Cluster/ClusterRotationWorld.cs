@@ -117,11 +117,20 @@ internal sealed class ClusterRotationWorld : IAsyncDisposable
         return JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://{replica.Address}:{replica.AdminPort}/api/status")));
     }
 
-    /// <summary>The default set's rotation as <paramref name="replica"/>'s status shows it.</summary>
+    /// <summary>The default set's rotation as <paramref name="replica"/>'s status shows it (an empty object before its first evaluation).</summary>
     public static async Task<JsonElement> RotationAsync(ClusterReplica replica)
     {
         using var status = await StatusAsync(replica);
-        return status.RootElement.GetProperty("rotation").EnumerateArray().Single(s => s.GetProperty("set").GetString() == "default").Clone();
+        foreach (var set in status.RootElement.GetProperty("rotation").EnumerateArray())
+        {
+            if (set.GetProperty("set").GetString() == "default")
+            {
+                return set.Clone();
+            }
+        }
+
+        using var empty = JsonDocument.Parse("{\"phase\":\"\"}");
+        return empty.RootElement.Clone();
     }
 
     public string Diagnostics() =>
