@@ -17,7 +17,7 @@ namespace PoshServer.Tests.Cluster;
 /// </summary>
 internal sealed class ClusterRotationWorld : IAsyncDisposable
 {
-    /// <summary>Every tenant's expires (the minimum, 60 s) plus the set's margin (60 s).</summary>
+    /// <summary>Every tenant's expires and the default (the minimum, 60 s) plus the set's margin (60 s).</summary>
     public static readonly TimeSpan Drain = TimeSpan.FromSeconds(60 + 60);
 
     private readonly List<ClusterReplica> _replicas = [];
@@ -82,7 +82,7 @@ internal sealed class ClusterRotationWorld : IAsyncDisposable
     {
         await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
-            var replica = await ClusterReplica.StartWithoutAcmeAsync(PostgreSql, EncryptionKey, Tenants.Path, $"replica-{i + 1}", ReplicaAddress(i), _extraArguments);
+            var replica = await ClusterReplica.StartWithoutAcmeAsync(PostgreSql, EncryptionKey, Tenants.Path, $"replica-{i + 1}", ReplicaAddress(i), ["--Tenants:DefaultExpires=60", .. _extraArguments]);
             lock (_replicas)
             {
                 _replicas.Add(replica);
