@@ -178,10 +178,15 @@ internal sealed class AcmeRenewalService : BackgroundService
         var now = _timeProvider.GetUtcNow();
         try
         {
+            // One request for every stored item, whatever the number of names (most may have nothing stored yet).
             await _storage.RefreshStatesAsync(cancellationToken);
+            var stored = await _storage.LoadAllCertificatesAsync(cancellationToken);
             foreach (var name in _names.GetNames())
             {
-                await ServeStoredAsync(name, now, held: null, catchUpState: true, cancellationToken);
+                if (stored.TryGetValue(name, out var certificate))
+                {
+                    await ServeStoredAsync(name, now, held: null, catchUpState: true, cancellationToken, certificate);
+                }
             }
         }
         catch (ClusterStoreException ex)
@@ -212,7 +217,10 @@ internal sealed class AcmeRenewalService : BackgroundService
         foreach (var name in names)
         {
             var state = await StateAsync(name, cancellationToken);
-            if (!_served.TryGetValue(name, out var served) || (state?.CertificateThumbprint is { } stored && !string.Equals(stored, served, StringComparison.OrdinalIgnoreCase)))
+            // A shared store: only a state that names a certificate means there is one to read (one request per such
+            // name, not per configured name); a chain stored without its state is found under the lock (ProcessAsync).
+            var unserved = !_served.TryGetValue(name, out var served) && (!_storage.Store.IsShared || state?.CertificateThumbprint is not null);
+            if (unserved || (state?.CertificateThumbprint is { } stored && !string.Equals(stored, served, StringComparison.OrdinalIgnoreCase)))
             {
                 await ServeStoredAsync(name, now, held: null, catchUpState: true, cancellationToken);
                 state = await StateAsync(name, cancellationToken);
@@ -302,12 +310,12 @@ internal sealed class AcmeRenewalService : BackgroundService
         }
     }
 
-    private async Task ServeStoredAsync(string name, DateTimeOffset now, IClusterLock? held, bool catchUpState, CancellationToken cancellationToken)
+    private async Task ServeStoredAsync(string name, DateTimeOffset now, IClusterLock? held, bool catchUpState, CancellationToken cancellationToken, AcmeStoredCertificate? preloaded = null)
     {
         AcmeStoredCertificate? stored;
         try
         {
-            stored = await _storage.LoadCertificateAsync(name, cancellationToken);
+            stored = preloaded ?? await _storage.LoadCertificateAsync(name, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or CryptographicException or UnauthorizedAccessException)
         {
@@ -337,7 +345,8 @@ internal sealed class AcmeRenewalService : BackgroundService
             return;
         }
 
-        var state = await _storage.LoadStateAsync(name, cancellationToken);
+        // At start-up the states were all just read in one request; a shared store is not asked again per name.
+        var state = preloaded is not null && _storage.Store.IsShared ? _storage.GetCachedState(name) : await _storage.LoadStateAsync(name, cancellationToken);
         if (state?.NotAfter != new DateTimeOffset(stored.Leaf.NotAfter.ToUniversalTime()))
         {
             if (held is not null)
@@ -376,7 +385,9 @@ internal sealed class AcmeRenewalService : BackgroundService
             // Re-check under the lock: the replica that held it before may have finished the name meanwhile.
             var now = _timeProvider.GetUtcNow();
             var state = await _storage.LoadStateAsync(name, cancellationToken);
-            if (state?.CertificateThumbprint is { } thumbprint && (!_served.TryGetValue(name, out var served) || !string.Equals(served, thumbprint, StringComparison.OrdinalIgnoreCase)))
+            // A chain may also be stored without a state naming it (its installer was killed before recording it).
+            if ((state?.CertificateThumbprint is { } thumbprint && (!_served.TryGetValue(name, out var served) || !string.Equals(served, thumbprint, StringComparison.OrdinalIgnoreCase)))
+                || (state?.CertificateThumbprint is null && _storage.Store.IsShared && !_served.ContainsKey(name)))
             {
                 await ServeStoredAsync(name, now, lease, catchUpState: true, cancellationToken);
                 state = await _storage.LoadStateAsync(name, cancellationToken);

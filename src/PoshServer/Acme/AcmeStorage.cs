@@ -202,7 +202,46 @@ internal sealed class AcmeStorage : IDisposable
     {
         Validate(hostName);
         var items = await Store.ListAsync(NamesPrefix + hostName + "/", cancellationToken: cancellationToken);
-        var byName = items.ToDictionary(i => i.Key[(NamesPrefix.Length + hostName.Length + 1)..], StringComparer.Ordinal);
+        return await ReadCertificateAsync(hostName, items.ToDictionary(i => i.Key[(NamesPrefix.Length + hostName.Length + 1)..], StringComparer.Ordinal), cancellationToken);
+    }
+
+    /// <summary>
+    /// Every stored certificate with its key, in one request (start-up): the cost follows what is stored, not the
+    /// number of configured names. Names with nothing stored, or whose items cannot be read, are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, AcmeStoredCertificate>> LoadAllCertificatesAsync(CancellationToken cancellationToken = default)
+    {
+        var certificates = new Dictionary<string, AcmeStoredCertificate>(StringComparer.OrdinalIgnoreCase);
+        var byHost = (await Store.ListAsync(NamesPrefix, cancellationToken: cancellationToken))
+            .Select(item => (Item: item, Tail: item.Key[NamesPrefix.Length..]))
+            .Where(entry => entry.Tail.IndexOf('/', StringComparison.Ordinal) > 0)
+            .GroupBy(entry => entry.Tail[..entry.Tail.IndexOf('/', StringComparison.Ordinal)], StringComparer.OrdinalIgnoreCase);
+        foreach (var host in byHost)
+        {
+            if (!AcmeHostNames.IsValid(host.Key))
+            {
+                continue;
+            }
+
+            var byName = host.ToDictionary(entry => entry.Tail[(host.Key.Length + 1)..], entry => entry.Item, StringComparer.Ordinal);
+            try
+            {
+                if (await ReadCertificateAsync(host.Key, byName, cancellationToken) is { } certificate)
+                {
+                    certificates[host.Key] = certificate;
+                }
+            }
+            catch (CryptographicException)
+            {
+                // Unreadable: that name is ordered again like one never issued; the others are served.
+            }
+        }
+
+        return certificates;
+    }
+
+    private async Task<AcmeStoredCertificate?> ReadCertificateAsync(string hostName, Dictionary<string, ClusterItem> byName, CancellationToken cancellationToken)
+    {
         if (!byName.TryGetValue("chain.pem", out var chainItem))
         {
             return null;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
@@ -16,7 +17,18 @@ internal static class RotationCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(CliHost.WithTenants(async (parseResult, app, result, cancellationToken) =>
         {
-            var statuses = app.Services.GetRequiredService<RotationCoordinator>().Preview(result.Snapshot).Select(WithTlsa).ToList();
+            ImmutableArray<RotationSetStatus> previewed;
+            try
+            {
+                previewed = await app.Services.GetRequiredService<RotationCoordinator>().PreviewAsync(result.Snapshot, cancellationToken);
+            }
+            catch (PoshServer.Cluster.ClusterStoreException ex)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var statuses = previewed.Select(WithTlsa).ToList();
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
@@ -60,7 +72,7 @@ internal static class RotationCommand
 
         if (status.LastSwitch is { } last)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  last switch {Format(last.At)}: {(last.Succeeded ? "ok" : "FAILED")}: {last.Message}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  last switch {Format(last.At)}{(last.Replica is { } replica ? $" by {replica}" : "")}: {(last.Succeeded ? "ok" : "FAILED")}: {last.Message}\n");
         }
 
         if (status.Note is { } note)

@@ -16,7 +16,7 @@ internal static partial class RotationLog
     [LoggerMessage(603, LogLevel.Information, "Certificate set {Set}: certificate {Sha256} retired (caches drained or expired)")]
     public static partial void Retired(ILogger logger, string set, string sha256);
 
-    [LoggerMessage(604, LogLevel.Warning, "Rotation state file {Path} cannot be read ({Message}); starting with an empty state")]
+    [LoggerMessage(604, LogLevel.Warning, "Rotation state {Path} cannot be read ({Message}); starting with an empty state")]
     public static partial void StateUnreadable(ILogger logger, string path, string message);
 
     [LoggerMessage(605, LogLevel.Error, "Rotation evaluation failed unexpectedly; retrying later")]
@@ -25,6 +25,18 @@ internal static partial class RotationLog
     [LoggerMessage(606, LogLevel.Warning, "Certificate set {Set}: {Note}")]
     public static partial void Attention(ILogger logger, string set, string note);
 
-    [LoggerMessage(607, LogLevel.Error, "Rotation state file {Path} cannot be written: {Message}")]
+    [LoggerMessage(607, LogLevel.Error, "Rotation state {Path} cannot be written: {Message}")]
     public static partial void StateNotSaved(ILogger logger, string path, string message);
+
+    [LoggerMessage(608, LogLevel.Warning, "Rotation cannot reach the cluster store ({Message}); publishing what this replica knows, deciding nothing until it answers")]
+    public static partial void StoreUnavailable(ILogger logger, string message);
+
+    [LoggerMessage(609, LogLevel.Information, "Certificate set {Set}: another replica holds the switch to {Sha256}; its outcome arrives through the cluster store")]
+    public static partial void SwitchElsewhere(ILogger logger, string set, string sha256);
+
+    [LoggerMessage(610, LogLevel.Information, "Certificate set {Set}: the switch to {Sha256} is no longer due under the switch lease (another replica did it)")]
+    public static partial void SwitchAlreadyDone(ILogger logger, string set, string sha256);
+
+    [LoggerMessage(611, LogLevel.Error, "Certificate set {Set}: the switch to {Sha256} ran but its outcome could not be recorded: {Message}")]
+    public static partial void SwitchNotRecorded(ILogger logger, string set, string sha256, string message);
 }

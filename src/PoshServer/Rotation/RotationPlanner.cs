@@ -20,7 +20,8 @@ internal static class RotationPlanner
     public static RotationPlan Plan(
         TenantSnapshot snapshot, RotationState state, DateTimeOffset now, long defaultExpires, TimeSpan defaultMargin, TimeSpan retryDelay,
         Func<string, PublishedCertificate?> readDeployed,
-        TimeSpan? tlsaTtl = null)
+        TimeSpan? tlsaTtl = null,
+        RotationClusterView? cluster = null)
     {
         var sets = new Dictionary<string, RotationSetState>(StringComparer.Ordinal);
         var statuses = ImmutableArray.CreateBuilder<RotationSetStatus>();
@@ -131,7 +132,27 @@ internal static class RotationPlanner
                 next = null; // already deployed
             }
 
-            DateTimeOffset? safeAt = next is null ? null : certificates[next.Sha256].FirstPublished + drain;
+            // One server: safe-at counts from its own first publication. A cluster: from the latest publication among
+            // the replicas, and not at all while a live replica does not publish it yet (RotationClusterView).
+            DateTimeOffset? safeAt = null;
+            string? waiting = null;
+            if (next is not null && cluster is null)
+            {
+                safeAt = certificates[next.Sha256].FirstPublished + drain;
+            }
+            else if (next is not null)
+            {
+                var publication = cluster!.PublicationOf(name, next.Sha256, now);
+                safeAt = publication.At + drain;
+                Due(publication.ReleasedAt);
+                if (publication.At is null)
+                {
+                    waiting = publication.WaitingFor.Count == 0
+                        ? "safe-at is unknown while the cluster store is unreachable"
+                        : $"safe-at waits until replica(s) {string.Join(", ", publication.WaitingFor)} publish the next certificate (or stop counting as live)";
+                }
+            }
+
             Due(safeAt);
 
             // Retire: draining certificates whose caches have drained, and every expired certificate.
@@ -206,7 +227,7 @@ internal static class RotationPlanner
                 Margin = margin,
                 Automatic = rotation.Automatic,
                 LastSwitch = last,
-                Note = note ?? (failed ? "the last automatic switch failed: " + last!.Message : null),
+                Note = note ?? (failed ? "the last automatic switch failed: " + last!.Message : waiting),
             });
         }
 

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PoshServer.Cluster;
 using PoshServer.Tenants;
 
 namespace PoshServer.Rotation;
 
-/// <summary>Evaluates rotation after every tenant reload, when something falls due, and every evaluation interval.</summary>
+/// <summary>Evaluates rotation after every tenant reload, when something falls due, when the cluster store reports a change, and every evaluation interval.</summary>
 internal sealed class RotationService(
     RotationCoordinator coordinator,
     TenantStore store,
+    IClusterStore cluster,
     IOptions<RotationOptions> options,
     TimeProvider timeProvider,
     ILogger<RotationService> logger) : BackgroundService
@@ -17,6 +19,7 @@ internal sealed class RotationService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var reloaded = store.GetReloadToken();
+            var changed = cluster.GetChangeToken();
             try
             {
                 await coordinator.EvaluateAsync(stoppingToken);
@@ -36,6 +39,8 @@ internal sealed class RotationService(
 
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             using var registration = reloaded.RegisterChangeCallback(static state => ((CancellationTokenSource)state!).Cancel(), wake);
+            // In a cluster, another replica's publication or switch may change what is due here.
+            using var clusterChange = changed.RegisterChangeCallback(static state => ((CancellationTokenSource)state!).Cancel(), wake);
             try
             {
                 await Task.Delay(wait, timeProvider, wake.Token);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PoshServer.Cluster;
 
 namespace PoshServer.Rotation;
 
@@ -8,6 +10,8 @@ internal static class RotationServiceCollectionExtensions
     public static IServiceCollection AddRotation(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<RotationOptions>().BindConfiguration(RotationOptions.Section).ValidateDataAnnotations();
+        services.AddCluster();
+        services.AddSingleton(provider => new ClusterFileArea { Prefix = RotationStateStore.StateKey, Path = provider.GetRequiredService<IOptions<RotationOptions>>().Value.ResolveStatePath() });
         services.TryAddSingleton<RotationStateStore>();
         services.TryAddSingleton<RotationSwitcher>();
         services.TryAddSingleton<RotationCoordinator>();

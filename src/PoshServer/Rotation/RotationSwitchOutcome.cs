@@ -11,4 +11,10 @@ internal sealed record RotationSwitchOutcome
     public required bool Succeeded { get; init; }
 
     public required string Message { get; init; }
+
+    /// <summary>The replica that ran the switch (a cluster store); null on a single server.</summary>
+    public string? Replica { get; init; }
+
+    /// <summary>The fencing token of the set's switch lease it ran under: a later switch always has a larger one.</summary>
+    public long? FencingToken { get; init; }
 }

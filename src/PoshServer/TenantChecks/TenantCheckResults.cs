@@ -23,5 +23,18 @@ internal sealed class TenantCheckResults
         }
     }
 
+    /// <summary>Takes another replica's round as a whole (a cluster store).</summary>
+    public void Replace(IEnumerable<TenantCheckResult> results, DateTimeOffset completedAt)
+    {
+        var incoming = results.ToList();
+        foreach (var result in incoming)
+        {
+            _results[result.Domain] = result;
+        }
+
+        Retain(incoming.Select(r => r.Domain));
+        LastRound = completedAt;
+    }
+
     public IReadOnlyList<TenantCheckResult> All => [.. _results.Values.OrderBy(r => r.Domain, StringComparer.Ordinal)];
 }

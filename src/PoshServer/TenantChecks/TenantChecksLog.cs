@@ -12,4 +12,10 @@ internal static partial class TenantChecksLog
 
     [LoggerMessage(702, LogLevel.Error, "Tenant check round failed unexpectedly; retrying at the next interval")]
     public static partial void RoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(703, LogLevel.Debug, "Tenant checks: another replica holds the round lease; its results arrive through the cluster store")]
+    public static partial void RoundElsewhere(ILogger logger);
+
+    [LoggerMessage(704, LogLevel.Warning, "Tenant checks cannot reach the cluster store ({Message}); showing the verdicts this replica has")]
+    public static partial void StoreUnavailable(ILogger logger, string message);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PoshClient.Dns;
+using PoshServer.Cluster;
 
 namespace PoshServer.TenantChecks;
 
@@ -12,7 +13,9 @@ internal static class TenantChecksServiceCollectionExtensions
         services.AddPoshClient();
         services.TryAddSingleton(provider => new DnsResolver(new DnsResolverOptions(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<DnsResolver>>()));
         services.TryAddSingleton<ILiveCertificateProbe, XmppLiveCertificateProbe>();
+        services.AddCluster();
         services.TryAddSingleton<TenantCheckResults>();
+        services.TryAddSingleton<TenantCheckRoundStore>();
         services.TryAddSingleton<TenantChecker>();
         services.TryAddSingleton<TenantCheckService>();
         services.AddHostedService(provider => provider.GetRequiredService<TenantCheckService>());

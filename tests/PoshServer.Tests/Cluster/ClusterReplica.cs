@@ -90,6 +90,51 @@ internal sealed class ClusterReplica : IAsyncDisposable
         return replica;
     }
 
+    /// <summary>
+    /// A replica without ACME (no Pebble): serves <paramref name="tenantsDirectory"/> with the cluster store in
+    /// <paramref name="postgreSql"/>; <paramref name="extraArguments"/> come last, so they override the defaults.
+    /// </summary>
+    public static async Task<ClusterReplica> StartWithoutAcmeAsync(
+        PostgreSqlServer postgreSql, string encryptionKey, string tenantsDirectory, string name, IPAddress address, IEnumerable<string> extraArguments)
+    {
+        var directory = new TempDirectory("posh-replica-");
+        var httpsPort = FreePort.Tcp(address);
+        var adminPort = FreePort.Tcp(address);
+        string[] arguments =
+        [
+            $"--Tenants:Directory={tenantsDirectory}",
+            "--Tenants:ReloadDebounce=00:00:00.050",
+            $"--Https:Address={address}",
+            $"--Https:Port={httpsPort}",
+            $"--Https:HttpPort={FreePort.Tcp(address)}",
+            "--Https:PublicPort=443",
+            "--Posh:HostNames:0=posh.cluster.test",
+            "--Posh:PublicBaseUrl=https://posh.cluster.test",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:PoshServer.Rotation=Information",
+            "--Logging:LogLevel:PoshServer.TenantChecks=Information",
+            "--Logging:LogLevel:PoshServer.Cluster=Information",
+            "--Admin:Enabled=true",
+            $"--Admin:Address={address}",
+            $"--Admin:Port={adminPort}",
+            "--TenantChecks:Background=false",
+            $"--Rotation:StatePath={directory.Combine("rotation-state.json")}",
+            "--Acme:Enabled=false",
+            "--Cluster:Store=postgresql",
+            $"--Cluster:ConnectionString={postgreSql.ConnectionString}",
+            $"--Cluster:ReplicaName={name}",
+            $"--Cluster:EncryptionKey={encryptionKey}",
+            "--Cluster:LockTtl=00:00:04",
+            "--Cluster:PollInterval=00:00:01",
+            "--Cluster:HeartbeatInterval=00:00:01",
+            "--Cluster:ReplicaTimeout=00:00:10",
+            .. extraArguments,
+        ];
+        var replica = new ClusterReplica(name, address, directory, arguments, httpsPort, adminPort);
+        await replica.StartProcessAsync();
+        return replica;
+    }
+
     /// <summary>Starts (or restarts) the process with the same arguments and waits until HTTPS listens.</summary>
     public async Task StartProcessAsync()
     {
