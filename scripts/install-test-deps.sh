@@ -13,6 +13,8 @@ packages=(
   nginx-light                  # a separate web server for reference files and benchmarks
   chromium                     # headless browser for the status page test
   postgresql                   # the cluster store in cluster tests (initdb + postgres started by the tests as the postgres user)
+  docker.io                    # the container image test (engine started by scripts/start-docker.sh)
+  debootstrap                  # scripts/local-dotnet-images.sh: .NET base images where no registry is reachable
   openssl curl ca-certificates
 )
 

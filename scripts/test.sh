@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-test-deps.sh
+# The container image test: a Docker engine on host networking, and .NET base images (built locally unless
+# POSH_USE_REGISTRY_IMAGES is set). Debian's docker.io 20.10 speaks API 1.41.
+export DOCKER_API_VERSION=${DOCKER_API_VERSION:-1.41} TESTCONTAINERS_RYUK_DISABLED=true
+scripts/start-docker.sh
+scripts/local-dotnet-images.sh
 dotnet restore PoshServer.sln
 dotnet build PoshServer.sln --no-restore -c Release
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using PoshClient.Verification;
 using PoshTesting;
 
@@ -46,7 +47,7 @@ public sealed class PoshClientServiceCollectionExtensionsTests
     public void AddPoshClient_RegisteredTimeProvider_Kept()
     {
         // Arrange
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(time).AddPoshClient();
         using var provider = services.BuildServiceProvider();
 

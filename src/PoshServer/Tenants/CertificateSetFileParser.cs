@@ -44,7 +44,7 @@ internal static class CertificateSetFileParser
                 }
 
                 var fields = new YamlFieldReader(setMapping, Keys, problems);
-                var files = fields.StringList("certificates", "List the set's certificate files (PEM chain or DER), e.g. '- /etc/prosody/certs/hosting.pem'.");
+                var files = NonEmpty(fields.StringList("certificates", "List the set's certificate files (PEM chain or DER), e.g. '- /etc/prosody/certs/hosting.pem'."), "certificates", problems);
                 if (files is null || files.Count == 0)
                 {
                     problems.Add(new YamlProblem(setMapping.Line, setMapping.Column, $"set '{key.Value}' has no certificates", "Add 'certificates:' with at least one file; a set without certificates would publish nothing."));
@@ -72,9 +72,9 @@ internal static class CertificateSetFileParser
 
     private static CertificateSetRotation ParseRotation(YamlFieldReader fields, string directory, List<YamlProblem> problems)
     {
-        string? Path(YamlScalar? scalar) => scalar is null ? null : CertificatePaths.Resolve(directory, scalar.Value);
-        var next = Path(fields.String("next", required: false, "Name the file a renewal tool writes the new certificate to."));
-        var nextKey = Path(fields.String("next_key", required: false, "Name the private key file of the next certificate."));
+        string? Path(YamlScalar? scalar, string key) => NonEmpty(scalar, key, problems) is { } path ? CertificatePaths.Resolve(directory, path.Value) : null;
+        var next = Path(fields.String("next", required: false, "Name the file a renewal tool writes the new certificate to."), "next");
+        var nextKey = Path(fields.String("next_key", required: false, "Name the private key file of the next certificate."), "next_key");
         var deploy = fields.Mapping("deploy", "Write 'deploy:' with 'certificate:', 'key:', 'reload:' and 'automatic:' under it.");
         if (deploy is null)
         {
@@ -82,9 +82,15 @@ internal static class CertificateSetFileParser
         }
 
         var deployFields = new YamlFieldReader(deploy, DeployKeys, problems);
-        var certificate = Path(deployFields.String("certificate", required: true, "Name the certificate file the XMPP servers read, e.g. /etc/prosody/certs/hosting.pem."));
-        var key = Path(deployFields.String("key", required: false, "Name the private key file the XMPP servers read."));
-        var reload = deployFields.StringList("reload", "Write the command as a list, e.g. 'reload: [prosodyctl, reload]' (no shell is involved).");
+        var certificate = Path(deployFields.String("certificate", required: true, "Name the certificate file the XMPP servers read, e.g. /etc/prosody/certs/hosting.pem."), "certificate");
+        var key = Path(deployFields.String("key", required: false, "Name the private key file the XMPP servers read."), "key");
+        var reload = NonEmpty(deployFields.StringList("reload", "Write the command as a list, e.g. 'reload: [prosodyctl, reload]' (no shell is involved)."), "reload", problems);
+        if (reload is { Count: 0 })
+        {
+            var (line, column) = deployFields.PositionOf("reload");
+            problems.Add(new YamlProblem(line, column, "'reload' is empty", "Name the program and its arguments, e.g. 'reload: [prosodyctl, reload]', or remove 'reload'."));
+        }
+
         var automatic = deployFields.Bool("automatic") ?? false;
         var margin = deployFields.Integer("margin", 0, 604_800, "seconds");
         if (automatic && next is null)
@@ -107,6 +113,33 @@ internal static class CertificateSetFileParser
             Automatic = automatic,
             Margin = margin is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         };
+    }
+
+    /// <summary>An empty file name would resolve to the tenants directory itself: refused, as schema/ refuses it (minLength).</summary>
+    private static YamlScalar? NonEmpty(YamlScalar? scalar, string key, List<YamlProblem> problems)
+    {
+        if (scalar is { Value.Length: 0 })
+        {
+            problems.Add(new YamlProblem(scalar.Line, scalar.Column, $"'{key}' is empty", $"Name a file, or remove '{key}'."));
+            return null;
+        }
+
+        return scalar;
+    }
+
+    private static IReadOnlyList<YamlScalar>? NonEmpty(IReadOnlyList<YamlScalar>? items, string key, List<YamlProblem> problems)
+    {
+        if (items is null)
+        {
+            return null;
+        }
+
+        foreach (var item in items.Where(i => i.Value.Length == 0))
+        {
+            problems.Add(new YamlProblem(item.Line, item.Column, $"an item of '{key}' is empty", "Remove the empty entry."));
+        }
+
+        return [.. items.Where(i => i.Value.Length > 0)];
     }
 
     private static bool IsValidName(string name) =>

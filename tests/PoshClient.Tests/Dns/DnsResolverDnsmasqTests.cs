@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using PoshClient.Dns;
 
 namespace PoshClient.Tests.Dns;
@@ -68,7 +70,7 @@ public sealed class DnsResolverDnsmasqTests(DnsResolverDnsmasqFixture fixture)
     [Fact]
     public async Task ResolveSrvAsync_AnswerLargerThanTheUdpPayload_ArrivesCompleteOverTcp()
     {
-        var logger = new ListLogger();
+        var logger = new FakeLogger();
 
         var result = await Resolver(logger).ResolveSrvAsync("_big._tcp.t.test").WaitAsync(s_bound);
 
@@ -76,7 +78,9 @@ public sealed class DnsResolverDnsmasqTests(DnsResolverDnsmasqFixture fixture)
         Assert.Equal(
             Enumerable.Range(1, DnsResolverDnsmasqFixture.BigSrvSetSize).Select(DnsResolverDnsmasqFixture.BigSrvTarget).Order(StringComparer.Ordinal),
             result.Records.Select(r => r.Target).Order(StringComparer.Ordinal));
-        Assert.True(logger.Logged("DnsTcpRetry"), fixture.Server.Output);
+        var retry = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Name == "DnsTcpRetry");
+        Assert.Equal(LogLevel.Debug, retry.Level);
+        Assert.Equal("_big._tcp.t.test", retry.GetStructuredStateValue("Name"));
     }
 
     [Fact]
@@ -182,7 +186,7 @@ public sealed class DnsResolverDnsmasqTests(DnsResolverDnsmasqFixture fixture)
         return request.ToString();
     }
 
-    private DnsResolver Resolver(ListLogger? logger = null)
+    private DnsResolver Resolver(FakeLogger? logger = null)
     {
         var options = new DnsResolverOptions { AttemptTimeout = TimeSpan.FromSeconds(5), Attempts = 2 };
         options.Servers.Add(fixture.Server.EndPoint);

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using PoshClient.Dns;
 using PoshTesting;
 
@@ -78,14 +81,16 @@ public sealed class DnsResolverTests
     {
         await using var failing = new ScriptedDnsServer(q => [TestDnsResponse.For(q).With(r => r.ResponseCode = responseCode).Build()]);
         await using var working = new ScriptedDnsServer(q => [Answer(q, "xmpp.example.test").Build()]);
-        var logger = new ListLogger();
+        var logger = new FakeLogger();
         var resolver = Resolver([failing, working], logger: logger);
 
         var result = await resolver.ResolveSrvAsync(Service).WaitAsync(s_bound);
 
         Assert.Equal(DnsResponseStatus.Success, result.Status);
         Assert.Single(failing.Queries);
-        Assert.True(logger.Logged("DnsServerFailover"));
+        var failover = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Name == "DnsServerFailover");
+        Assert.Equal(LogLevel.Information, failover.Level);
+        Assert.Equal(failing.EndPoint.ToString(), failover.GetStructuredStateValue("Server"));
     }
 
     [Fact]
@@ -162,7 +167,7 @@ public sealed class DnsResolverTests
     public async Task ResolveSrvAsync_SilentServerOnManualClock_TimesOutWhenTheClockPassesTheAttemptTimeout()
     {
         await using var server = new ScriptedDnsServer(ScriptedDnsServer.Silent);
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var resolver = Resolver(server, attempts: 1, attemptTimeout: TimeSpan.FromSeconds(5), timeProvider: clock);
 
         var pending = resolver.ResolveSrvAsync(Service);
@@ -180,7 +185,7 @@ public sealed class DnsResolverTests
         // A manual clock: the silent server times out when the test says so, and the second server is never hurried.
         await using var silent = new ScriptedDnsServer(ScriptedDnsServer.Silent);
         await using var working = new ScriptedDnsServer(q => [Answer(q, "xmpp.example.test").Build()]);
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var resolver = Resolver([silent, working], attemptTimeout: TimeSpan.FromSeconds(2), timeProvider: clock);
 
         var pending = resolver.ResolveSrvAsync(Service);
@@ -212,7 +217,7 @@ public sealed class DnsResolverTests
         await using var server = new ScriptedDnsServer(
             q => [TestDnsResponse.For(q).With(r => r.Truncated = true).Build()],
             q => Enumerable.Range(0, 80).Aggregate(TestDnsResponse.For(q), (r, i) => r.AddSrv(Service, 0, 1, 5222, $"host-{i}-with-a-long-label-to-make-the-answer-big.example.test")).Build());
-        var logger = new ListLogger();
+        var logger = new FakeLogger();
         var resolver = Resolver(server, logger: logger);
 
         var result = await resolver.ResolveSrvAsync(Service).WaitAsync(s_bound);
@@ -220,7 +225,8 @@ public sealed class DnsResolverTests
         Assert.Equal(DnsResponseStatus.Success, result.Status);
         Assert.Equal(80, result.Records.Count);
         Assert.Contains(server.Queries, q => q.OverTcp);
-        Assert.True(logger.Logged("DnsTcpRetry"));
+        var retry = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Name == "DnsTcpRetry");
+        Assert.Equal(Service, retry.GetStructuredStateValue("Name"));
     }
 
     [Fact]
@@ -377,10 +383,10 @@ public sealed class DnsResolverTests
     private static TestDnsResponse Answer(ScriptedDnsQuery query, string target) =>
         TestDnsResponse.For(query).AddSrv(Service, 0, 0, 5222, target);
 
-    private static DnsResolver Resolver(ScriptedDnsServer server, int attempts = 2, TimeSpan? attemptTimeout = null, TimeProvider? timeProvider = null, ListLogger? logger = null) =>
+    private static DnsResolver Resolver(ScriptedDnsServer server, int attempts = 2, TimeSpan? attemptTimeout = null, TimeProvider? timeProvider = null, FakeLogger? logger = null) =>
         Resolver([server], attempts, attemptTimeout, timeProvider, logger);
 
-    private static DnsResolver Resolver(ScriptedDnsServer[] servers, int attempts = 2, TimeSpan? attemptTimeout = null, TimeProvider? timeProvider = null, ListLogger? logger = null)
+    private static DnsResolver Resolver(ScriptedDnsServer[] servers, int attempts = 2, TimeSpan? attemptTimeout = null, TimeProvider? timeProvider = null, FakeLogger? logger = null)
     {
         var options = new DnsResolverOptions { Attempts = attempts, AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(5) };
         foreach (var server in servers)

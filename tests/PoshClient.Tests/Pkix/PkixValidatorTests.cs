@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Time.Testing;
 using PoshClient.Documents;
 using PoshClient.Pkix;
 using PoshTesting;
@@ -91,7 +92,7 @@ public sealed class PkixValidatorTests : IDisposable
     {
         // Arrange
         using var certificate = _authority.Issue(["example.test"]);
-        var later = new ManualTimeProvider(DateTimeOffset.UtcNow.AddYears(1));
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddYears(1));
 
         // Act
         var result = new PkixValidator(_authority.CreateChainPolicy(), later).Validate("example.test", PoshService.XmppClient, certificate, []);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Time.Testing;
 using PoshClient.Documents;
 using PoshClient.Verification;
 using PoshTesting;
@@ -13,7 +14,7 @@ public sealed class PoshMaterialCacheTests : IDisposable
     private const string Source = "https://example.com/.well-known/posh/xmpp-server.json";
     private const string Target = "https://hosting.example.net/posh/example.com/xmpp-server.json";
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     private readonly StubPoshWeb _web = new();
     private readonly X509Certificate2 _certificate;
     private readonly CancellationTokenSource _cts = new(TimeSpan.FromSeconds(30));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Time.Testing;
 using PoshClient.Documents;
 using PoshClient.Verification;
 using PoshTesting;
@@ -11,7 +12,7 @@ public sealed class PoshVerifierTests : IDisposable
     private const string Source = "https://example.com/.well-known/posh/xmpp-server.json";
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(30);
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     private readonly StubPoshWeb _web = new();
     private readonly X509Certificate2 _certificate;
     private readonly PoshVerifier _verifier;

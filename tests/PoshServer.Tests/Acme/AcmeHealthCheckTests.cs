@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using PoshServer.Acme;
 using PoshTesting;
 
@@ -8,7 +9,7 @@ namespace PoshServer.Tests.Acme;
 public sealed class AcmeHealthCheckTests : IDisposable
 {
     private readonly TempDirectory _directory = new("acme-health-");
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
 
     [Theory]
     [InlineData(60, 0, HealthStatus.Healthy)]

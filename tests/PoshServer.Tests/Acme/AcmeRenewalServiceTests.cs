@@ -1,5 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using PoshServer.Acme;
 using PoshTesting;
 using Xunit.Abstractions;
@@ -33,7 +34,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
         using var source = new TestAcmeNameSource(names);
 
         // Act
-        await using var host = await StartHostAsync(source, new ManualTimeProvider(DateTimeOffset.UtcNow));
+        await using var host = await StartHostAsync(source, new FakeTimeProvider(DateTimeOffset.UtcNow));
         await WaitForValidAsync(names);
 
         // Assert
@@ -59,7 +60,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
         // Arrange
         string[] names = ["a.acme.test", "b.acme.test"];
         using var source = new TestAcmeNameSource(names);
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         string firstThumbprint;
         await using (var first = await StartHostAsync(source, time))
         {
@@ -88,7 +89,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
     {
         // Arrange
         using var source = new TestAcmeNameSource("renew.acme.test");
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await StartHostAsync(source, time);
         await WaitForValidAsync("renew.acme.test");
         var before = State("renew.acme.test")!;
@@ -115,7 +116,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
     {
         // Arrange
         using var source = new TestAcmeNameSource("up.acme.test");
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await StartHostAsync(source, time);
         await WaitForValidAsync("up.acme.test");
         await _pebble.StopPebbleAsync();
@@ -158,7 +159,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
         using var source = new TestAcmeNameSource("broken.acme.test", "ok1.acme.test", "ok2.acme.test");
 
         // Act
-        await using var host = await StartHostAsync(source, new ManualTimeProvider(DateTimeOffset.UtcNow));
+        await using var host = await StartHostAsync(source, new FakeTimeProvider(DateTimeOffset.UtcNow));
         await WaitForValidAsync("ok1.acme.test", "ok2.acme.test");
         await AcmeWait.UntilAsync(() => State("broken.acme.test")?.FailureCount >= 1, "the broken name failed", diagnostics: Diagnostics);
 
@@ -181,7 +182,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
         using var source = new TestAcmeNameSource("nowhere.acme.test", "fine.acme.test");
 
         // Act
-        await using var host = await StartHostAsync(source, new ManualTimeProvider(DateTimeOffset.UtcNow), resolver);
+        await using var host = await StartHostAsync(source, new FakeTimeProvider(DateTimeOffset.UtcNow), resolver);
         await WaitForValidAsync("fine.acme.test");
         await AcmeWait.UntilAsync(() => State("nowhere.acme.test")?.Status == AcmeNameStatus.PreflightFailed, "pre-flight failed", diagnostics: Diagnostics);
 
@@ -200,7 +201,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
         // Arrange: the first process stops the moment the CA answered new-order, before the order URL is written:
         // all that is on disk is what a kill -9 at that point leaves (the intent, written and flushed before the request).
         using var source = new TestAcmeNameSource("lost.acme.test");
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = await StartHostAsync(source, time, configureIssuer: issuer => issuer.StepObserver = async (_, step, cancellationToken) =>
         {
@@ -233,7 +234,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
     {
         // Arrange: the first process stops right after finalize, as if killed there.
         using var source = new TestAcmeNameSource("killed.acme.test");
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var finalized = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = await StartHostAsync(source, time, configureIssuer: issuer => issuer.StepObserver = async (_, step, cancellationToken) =>
         {
@@ -271,7 +272,7 @@ public sealed class AcmeRenewalServiceTests : IAsyncLifetime, IDisposable
     {
         // Arrange
         using var source = new TestAcmeNameSource("stay.acme.test", "gone.acme.test");
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await StartHostAsync(source, time);
         await WaitForValidAsync("stay.acme.test", "gone.acme.test");
         var gone = State("gone.acme.test")!;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
 using PoshServer.Acme;
 using PoshTesting;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public sealed class AcmeThroughputTests : IDisposable
         var stopwatch = Stopwatch.StartNew();
 
         // Act
-        await using var host = await AcmeTestHost.StartAsync(pebble, _storage.Path, source, new ManualTimeProvider(DateTimeOffset.UtcNow));
+        await using var host = await AcmeTestHost.StartAsync(pebble, _storage.Path, source, new FakeTimeProvider(DateTimeOffset.UtcNow));
         await AcmeWait.UntilAsync(
             () => StoredAcmeFiles.AllStates(_storage.Path).Count(state => state.Status == AcmeNameStatus.Valid) == names.Length,
             "all 100 names are issued",

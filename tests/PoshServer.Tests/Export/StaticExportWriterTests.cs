@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using PoshServer.Export;
 using PoshTesting;
 
@@ -8,7 +9,7 @@ namespace PoshServer.Tests.Export;
 public sealed class StaticExportWriterTests : IDisposable
 {
     private readonly TempDirectory _directory = new("posh-export-");
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => _directory.Dispose();
 

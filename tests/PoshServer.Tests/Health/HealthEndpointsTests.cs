@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using PoshServer.Https;
 using PoshTesting;
 
@@ -12,7 +13,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
 {
     private readonly TenantWorld _world = new();
     private readonly TempDirectory _state = new("posh-state-");
-    private readonly CapturedLogProvider _logs = new();
+    private readonly FakeLogCollector _logs = new();
     private WebApplication _app = null!;
     private HttpClient _client = null!;
 
@@ -35,7 +36,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
             $"--Rotation:StatePath={_state.Combine("rotation-state.json")}",
         ];
         var builder = PoshServerApp.CreateBuilder(args);
-        builder.Logging.AddProvider(_logs);
+        builder.Logging.AddProvider(new FakeLoggerProvider(_logs));
         _app = PoshServerApp.Build(builder);
         Assert.Empty(PoshServerApp.LoadBeforeStart(_app));
         await _app.StartAsync();
@@ -67,15 +68,19 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
         }
 
         // Nothing else is duplicated through the peer-protocol limiter either.
-        Assert.DoesNotContain(_logs.Lines, l => l.Category.StartsWith("PoshServer.Https.PeerProtocol", StringComparison.Ordinal));
-        var healthLines = _logs.Lines.Where(l => l.Level >= LogLevel.Warning && l.Category.Contains("Health", StringComparison.Ordinal)).ToList();
-        Assert.Single(healthLines);
-        Assert.Contains("Degraded", healthLines[0].Message, StringComparison.Ordinal);
+        var records = _logs.GetSnapshot();
+        Assert.DoesNotContain(records, r => r.Category == "PoshServer.Https.PeerProtocol");
+        var changed = Assert.Single(records, r => r.Level >= LogLevel.Warning && r.Category?.Contains("Health", StringComparison.Ordinal) == true);
+        Assert.Equal(new EventId(351, "HealthChanged"), changed.Id);
+        Assert.Equal("Degraded", changed.GetStructuredStateValue("Status"));
 
         // Back to healthy: one more line, at Information.
         _world.Delete("broken.yaml");
         await Eventually.TrueAsync(async () => (await _client.GetStringAsync("/healthz")).Contains("Healthy", StringComparison.Ordinal), "the reload accepted the directory");
-        Assert.Single(_logs.Lines, l => l.Category.Contains("Health", StringComparison.Ordinal) && l.Message.Contains("(was Degraded)", StringComparison.Ordinal));
+        var recovered = Assert.Single(_logs.GetSnapshot(), r => r.Id.Name == "HealthRecovered");
+        Assert.Equal(LogLevel.Information, recovered.Level);
+        Assert.Equal("Healthy", recovered.GetStructuredStateValue("Status"));
+        Assert.Equal("Degraded", recovered.GetStructuredStateValue("Previous"));
     }
 
     [Fact]
@@ -84,7 +89,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
         // What Kestrel logs when a rapid-reset burst overflows a connection's output queue: critical, per connection.
         var kestrel = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Http2");
         var queueExceeded = new EventId(60, "Http2QueueOperationsExceeded");
-        var before = _logs.Lines.Count;
+        var before = _logs.Count;
         for (var i = 0; i < 1372; i++)
         {
 #pragma warning disable CA1848, CA2254, CA1873 // Kestrel's own call, reproduced
@@ -94,11 +99,13 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
 
         _app.Services.GetServices<ILoggerProvider>().OfType<PeerProtocolLogLimiter>().Single().Flush();
 
-        var lines = _logs.Lines.Skip(before).ToList();
-        Assert.Equal(2, lines.Count);
-        Assert.All(lines, l => Assert.Equal("PoshServer.Https.PeerProtocol", l.Category));
-        Assert.DoesNotContain(lines, l => l.Level == LogLevel.Critical);
-        Assert.Contains("1371", lines[1].Message, StringComparison.Ordinal);
-        Assert.Contains("Http2QueueOperationsExceeded", lines[1].Message, StringComparison.Ordinal);
+        var records = _logs.GetSnapshot().Skip(before).ToList();
+        Assert.Equal(["PeerProtocolEvent", "PeerProtocolSummary"], records.Select(r => r.Id.Name));
+        Assert.All(records, r => Assert.Equal("PoshServer.Https.PeerProtocol", r.Category));
+        Assert.DoesNotContain(records, r => r.Level == LogLevel.Critical);
+        // The event's name is the first value (its placeholder's key follows the parameter's spelling, '@event').
+        Assert.Equal("Http2QueueOperationsExceeded", records[0].StructuredState![0].Value);
+        Assert.Equal("1371", records[1].GetStructuredStateValue("Count"));
+        Assert.Contains("Http2QueueOperationsExceeded x1371", records[1].GetStructuredStateValue("Counts"), StringComparison.Ordinal);
     }
 }

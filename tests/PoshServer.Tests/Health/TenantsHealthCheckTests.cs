@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using PoshServer.Certificates;
 using PoshServer.Health;
 using PoshServer.Posh;
@@ -59,7 +60,7 @@ public sealed class TenantsHealthCheckTests : IDisposable
 
     private TenantStore CreateStore()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var builder = new TenantCatalogBuilder(
             Options.Create(new TenantsOptions { Directory = _world.Path }),
             Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using PoshClient;
 using PoshClient.Dns;
 using PoshClient.Documents;
@@ -149,13 +150,13 @@ public sealed class RotationWithProsodyTests
         private Rig()
         {
             // The manual clock starts at the real time, so certificates minted now are valid on both clocks.
-            Clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+            Clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
             World = new TenantWorld(withDefaultSet: false);
             C1 = Sha256(_current);
             C2 = Sha256(_renewed);
         }
 
-        public ManualTimeProvider Clock { get; }
+        public FakeTimeProvider Clock { get; }
 
         public TenantWorld World { get; }
 

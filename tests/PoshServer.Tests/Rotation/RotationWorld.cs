@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using PoshServer.Rotation;
 using PoshServer.Tenants;
 using PoshTesting;
@@ -20,7 +21,7 @@ internal sealed class RotationWorld : IAsyncDisposable
 
     public RotationWorld(string reloadCommand = "", bool automatic = true, int margin = 600)
     {
-        Clock = new ManualTimeProvider(Start);
+        Clock = new FakeTimeProvider(Start);
         World = new TenantWorld(withDefaultSet: false);
         Directory.CreateDirectory(World.Combine("deployed"));
         Directory.CreateDirectory(World.Combine("renewed"));
@@ -44,7 +45,7 @@ internal sealed class RotationWorld : IAsyncDisposable
         World.WriteTenant("b.yaml", "domain: b.test\nexpires: 7200\n");
     }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public TenantWorld World { get; }
 

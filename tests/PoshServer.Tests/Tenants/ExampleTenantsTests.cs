@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PoshServer.Certificates;
 using PoshServer.Posh;
@@ -6,7 +5,7 @@ using PoshServer.Tenants;
 
 namespace PoshServer.Tests.Tenants;
 
-/// <summary>The shipped examples and the JSON Schemas stay true to the loader.</summary>
+/// <summary>The shipped examples load; Schema/TenantSchemaTests checks them and the loader against schema/.</summary>
 public sealed class ExampleTenantsTests
 {
     [Fact]
@@ -22,25 +21,5 @@ public sealed class ExampleTenantsTests
 
         Assert.Empty(result.Diagnostics);
         Assert.Equal(["example.com", "example.org", "xn--bcher-kva.example"], result.Snapshot.Tenants.Keys.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void TenantSchema_DescribesExactlyTheKeysTheParserAccepts()
-    {
-        using var schema = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Combine("schema", "tenant.schema.json")));
-
-        var properties = schema.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name);
-
-        Assert.Equal(TenantFileParser.Keys.Order(StringComparer.Ordinal), properties.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void CertificateSetsSchema_DescribesExactlyTheKeysTheParserAccepts()
-    {
-        using var schema = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Combine("schema", "certificate-sets.schema.json")));
-
-        var properties = schema.RootElement.GetProperty("additionalProperties").GetProperty("properties").EnumerateObject().Select(p => p.Name);
-
-        Assert.Equal(CertificateSetFileParser.Keys.Order(StringComparer.Ordinal), properties.Order(StringComparer.Ordinal));
     }
 }

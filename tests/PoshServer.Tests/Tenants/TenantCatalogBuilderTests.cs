@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using PoshClient.Documents;
 using PoshServer.Certificates;
 using PoshServer.Posh;
@@ -12,7 +13,7 @@ namespace PoshServer.Tests.Tenants;
 public sealed class TenantCatalogBuilderTests : IDisposable
 {
     private readonly TenantWorld _world = new();
-    private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     public void Dispose() => _world.Dispose();
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using PoshClient.Documents;
 using PoshServer.Certificates;
 using PoshServer.Posh;
@@ -19,7 +20,7 @@ public sealed class TenantCatalogPropertyTests : IDisposable
 {
     private static readonly string[] s_services = ["[xmpp-client]", "[xmpp-server]", "[xmpp-client, xmpp-server]"];
     private readonly TenantWorld _world = new();
-    private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     public TenantCatalogPropertyTests()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
 using PoshServer.Status;
 using PoshServer.Tenants;
 using PoshTesting;
@@ -155,7 +156,7 @@ public sealed class TenantDirectoryFaultTests : IDisposable
     {
         using var world = new TenantWorld();
         world.WriteTenant("example.com.yaml", "domain: example.com\nexpires: 600\n");
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await PoshServerHost.StartAsync(world.Path, time, "--Tenants:ReloadDebounce=00:00:00", "--Tenants:SettleTime=00:00:01");
         using var client = server.CreateClient();
         var store = Store(server);
@@ -191,7 +192,7 @@ public sealed class TenantDirectoryFaultTests : IDisposable
     {
         using var world = new TenantWorld();
         world.WriteTenant("example.com.yaml", "domain: example.com\nexpires: 600\n");
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await PoshServerHost.StartAsync(world.Path, time, "--Tenants:ReloadDebounce=00:00:00", "--Tenants:SettleTime=00:01:00");
         using var client = server.CreateClient();
 

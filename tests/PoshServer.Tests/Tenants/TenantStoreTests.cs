@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using PoshServer.Tenants;
 using PoshTesting;
 
@@ -8,7 +9,7 @@ namespace PoshServer.Tests.Tenants;
 public sealed class TenantStoreTests : IDisposable
 {
     private readonly TenantWorld _world = new(withDefaultSet: false);
-    private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     public void Dispose() => _world.Dispose();
 
