@@ -43,13 +43,19 @@ internal sealed partial class IdleMemoryReclaimer(
         }
 
         using var timer = new PeriodicTimer(https.MemoryReclaimInterval, timeProvider);
+        var previousOpen = long.MaxValue;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var highWater = connections.HighWater;
                 var open = connections.Open;
-                if (ShouldReclaim(highWater, open, https.MemoryReclaimConnectionDrop))
+                var rising = open > previousOpen;
+                previousOpen = open;
+
+                // Not while connections are coming back: under a surge of reconnects a blocking collection took
+                // seconds on a saturated core (bench/results/idle-*.md); the next quiet check does it.
+                if (!rising && ShouldReclaim(highWater, open, https.MemoryReclaimConnectionDrop))
                 {
                     connections.ResetHighWater();
                     Reclaim(highWater, open);

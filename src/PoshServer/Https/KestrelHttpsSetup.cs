@@ -48,8 +48,10 @@ internal sealed class KestrelHttpsSetup(IOptions<HttpsOptions> options, HttpsCer
         Listen(kestrel, https.Address, https.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.Use(CountConnections);
             listen.UseHttps(callbackOptions);
+            // Counted once the handshake is done: handshakes that time out on a saturated core come and go in
+            // thousands, and must not look like a crowd that has left (IdleMemoryReclaimer).
+            listen.Use(CountConnections);
             if (https.ReleaseIdleTlsBuffers && TlsBufferRelease.IsSupported)
             {
                 // Runs right after the handshake, before the first request is read: nothing else uses the stream yet.
