@@ -14,4 +14,5 @@ done
 ./scale.sh
 ./sni.sh
 ./client.sh
+./idle.sh
 echo "results in ${RESULTS_DIR:-bench/results}" >&2

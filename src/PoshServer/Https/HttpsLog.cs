@@ -31,4 +31,10 @@ internal static partial class HttpsLog
 
     [LoggerMessage(254, LogLevel.Warning, "{Count} more peer protocol event(s) in the last {Interval}, not logged one by one: {Counts}", EventName = "PeerProtocolSummary")]
     public static partial void PeerProtocolSummary(ILogger logger, long count, TimeSpan interval, string counts);
+
+    [LoggerMessage(255, LogLevel.Information, "Open connections fell from {HighWater} to {Open}: managed heap {HeapBeforeMb:F0} -> {HeapAfterMb:F0} MB, working set {WorkingSetBeforeMb:F0} -> {WorkingSetAfterMb:F0} MB (native free pages returned: {Trimmed}) in {ElapsedMs:F0} ms", EventName = "MemoryReclaimed")]
+    public static partial void MemoryReclaimed(ILogger logger, long highWater, long open, double heapBeforeMb, double heapAfterMb, double workingSetBeforeMb, double workingSetAfterMb, bool trimmed, double elapsedMs);
+
+    [LoggerMessage(256, LogLevel.Warning, "Https:ReleaseIdleTlsBuffers is on but this runtime's TLS connections cannot be reached (not Linux/OpenSSL, or SslStream internals changed): idle TLS connections keep their record buffers (~34 KB each)", EventName = "TlsBufferReleaseUnsupported")]
+    public static partial void TlsBufferReleaseUnsupported(ILogger logger);
 }

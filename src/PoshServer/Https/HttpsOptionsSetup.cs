@@ -18,6 +18,11 @@ internal sealed class HttpsOptionsSetup(IConfiguration configuration) : IConfigu
         options.PublicPort = section.GetValue(nameof(HttpsOptions.PublicPort), options.PublicPort);
         options.UnknownSni = section.GetValue(nameof(HttpsOptions.UnknownSni), options.UnknownSni);
         options.HandshakeTimeout = section.GetValue(nameof(HttpsOptions.HandshakeTimeout), options.HandshakeTimeout);
+        options.KeepAliveTimeout = section.GetValue(nameof(HttpsOptions.KeepAliveTimeout), options.KeepAliveTimeout);
+        options.MaxConnections = section.GetValue(nameof(HttpsOptions.MaxConnections), options.MaxConnections);
+        options.ReleaseIdleTlsBuffers = section.GetValue(nameof(HttpsOptions.ReleaseIdleTlsBuffers), options.ReleaseIdleTlsBuffers);
+        options.MemoryReclaimConnectionDrop = section.GetValue(nameof(HttpsOptions.MemoryReclaimConnectionDrop), options.MemoryReclaimConnectionDrop);
+        options.MemoryReclaimInterval = section.GetValue(nameof(HttpsOptions.MemoryReclaimInterval), options.MemoryReclaimInterval);
 
         var certificates = section.GetSection(nameof(HttpsOptions.Certificates)).GetChildren()
             .Select(child => (Index: int.TryParse(child.Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) ? index : int.MaxValue, Section: child))

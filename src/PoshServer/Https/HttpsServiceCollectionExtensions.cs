@@ -17,6 +17,9 @@ internal static class HttpsServiceCollectionExtensions
         services.TryAddSingleton<HttpsCertificateFileService>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpsCertificateFileService>());
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHttpsSetup>();
+        // Idle connections: counted on both listeners, and memory returned after many have closed (issue 13, item 7).
+        services.TryAddSingleton<OpenConnectionCounter>();
+        services.AddHostedService<IdleMemoryReclaimer>();
 
         // Socket transport settings (UnsafePreferInlineScheduling, WaitForDataBeforeAllocatingBuffer, IOQueueCount) from
         // "Kestrel:Sockets", so their effect can be measured and set per deployment (bench/README.md).

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
@@ -12,7 +14,7 @@ namespace PoshServer.Https;
 /// SslStreamCertificateContext per name: intermediates are sent and no chain is built per handshake), and plain
 /// HTTP for ACME challenges and redirects. Limits are set for a public server that answers tiny documents.
 /// </summary>
-internal sealed class KestrelHttpsSetup(IOptions<HttpsOptions> options, HttpsCertificateStore store) : IConfigureOptions<KestrelServerOptions>
+internal sealed class KestrelHttpsSetup(IOptions<HttpsOptions> options, HttpsCertificateStore store, OpenConnectionCounter connections) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions kestrel)
     {
@@ -24,8 +26,9 @@ internal sealed class KestrelHttpsSetup(IOptions<HttpsOptions> options, HttpsCer
         kestrel.Limits.MaxRequestLineSize = 4 * 1024;
         kestrel.Limits.MaxRequestBodySize = 64 * 1024;
         kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-        kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
-        kestrel.Limits.MaxConcurrentConnections = 20_000;
+        // Idle connections are what a peer can hold without sending anything: these two bound their memory (issue 13, item 7).
+        kestrel.Limits.KeepAliveTimeout = https.KeepAliveTimeout;
+        kestrel.Limits.MaxConcurrentConnections = https.MaxConnections;
         kestrel.Limits.Http2.MaxStreamsPerConnection = 100;
 
         var callbackOptions = new TlsHandshakeCallbackOptions
@@ -46,9 +49,42 @@ internal sealed class KestrelHttpsSetup(IOptions<HttpsOptions> options, HttpsCer
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
             listen.UseHttps(callbackOptions);
+            // Counted once the handshake is done: handshakes that time out on a saturated core come and go in
+            // thousands, and must not look like a crowd that has left (IdleMemoryReclaimer).
+            listen.Use(CountConnections);
+            if (https.ReleaseIdleTlsBuffers && TlsBufferRelease.IsSupported)
+            {
+                // Runs right after the handshake, before the first request is read: nothing else uses the stream yet.
+                listen.Use(next => context =>
+                {
+                    if (context.Features.Get<ISslStreamFeature>()?.SslStream is { } ssl)
+                    {
+                        TlsBufferRelease.TryApply(ssl);
+                    }
+
+                    return next(context);
+                });
+            }
         });
-        Listen(kestrel, https.Address, https.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+        Listen(kestrel, https.Address, https.HttpPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(CountConnections);
+        });
     }
+
+    private ConnectionDelegate CountConnections(ConnectionDelegate next) => async context =>
+    {
+        connections.Opened();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            connections.Closed();
+        }
+    };
 
     private static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
     {
