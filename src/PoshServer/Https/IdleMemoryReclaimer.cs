@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
@@ -70,7 +69,7 @@ internal sealed partial class IdleMemoryReclaimer(
 
     private void Reclaim(long highWater, long open)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = timeProvider.GetTimestamp();
         var heapBefore = GC.GetTotalMemory(forceFullCollection: false);
         var workingSetBefore = Environment.WorkingSet;
 
@@ -80,7 +79,7 @@ internal sealed partial class IdleMemoryReclaimer(
 
         HttpsLog.MemoryReclaimed(
             logger, highWater, open, heapBefore / 1048576.0, GC.GetTotalMemory(forceFullCollection: false) / 1048576.0,
-            workingSetBefore / 1048576.0, Environment.WorkingSet / 1048576.0, trimmed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            workingSetBefore / 1048576.0, Environment.WorkingSet / 1048576.0, trimmed, timeProvider.GetElapsedTime(started).TotalMilliseconds);
     }
 
     // glibc only (musl has no malloc_trim): found by name, so other C libraries just skip the trim.

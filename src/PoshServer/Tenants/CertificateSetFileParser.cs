@@ -84,7 +84,7 @@ internal static class CertificateSetFileParser
         var deployFields = new YamlFieldReader(deploy, DeployKeys, problems);
         var certificate = Path(deployFields.String("certificate", required: true, "Name the certificate file the XMPP servers read, e.g. /etc/prosody/certs/hosting.pem."), "certificate");
         var key = Path(deployFields.String("key", required: false, "Name the private key file the XMPP servers read."), "key");
-        var reload = NonEmpty(deployFields.StringList("reload", "Write the command as a list, e.g. 'reload: [prosodyctl, reload]' (no shell is involved)."), "reload", problems);
+        var reload = NonEmpty(deployFields.StringList("reload", "Write the command as a list, e.g. 'reload: [prosodyctl, reload]' (no shell is involved).", scalarsAsWritten: true), "reload", problems);
         if (reload is { Count: 0 })
         {
             var (line, column) = deployFields.PositionOf("reload");

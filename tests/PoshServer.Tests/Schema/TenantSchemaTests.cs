@@ -175,6 +175,8 @@ public sealed class TenantSchemaTests
         Deploy("    reload: []\n", false);
         Deploy("    reload: prosodyctl\n", false);
         Deploy("    reload: ['']\n", false);
+        Deploy("    reload: [kill, -HUP, 4242]\n", true); // a PID written plainly is an argument
+        Deploy("    reload: [false]\n", true); // the program false, not a boolean
         Deploy("    automatic: true\n", true);
         Deploy("    automatic: False\n", true);
         Deploy("    automatic: yes\n", false);

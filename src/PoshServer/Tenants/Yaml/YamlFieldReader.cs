@@ -109,8 +109,12 @@ internal sealed class YamlFieldReader
         return null;
     }
 
-    /// <summary>A list of text values; a single text value is not accepted, to keep files uniform.</summary>
-    public IReadOnlyList<YamlScalar>? StringList(string key, string hint)
+    /// <summary>
+    /// A list of text values; a single text value is not accepted, to keep files uniform. With
+    /// <paramref name="scalarsAsWritten"/> a number or boolean item is taken as the text written: a command line's
+    /// arguments are text whatever they look like (<c>reload: [false]</c> runs the program <c>false</c>, a PID is an argument).
+    /// </summary>
+    public IReadOnlyList<YamlScalar>? StringList(string key, string hint, bool scalarsAsWritten = false)
     {
         if (!_entries.TryGetValue(key, out var entry))
         {
@@ -126,7 +130,7 @@ internal sealed class YamlFieldReader
         var result = new List<YamlScalar>();
         foreach (var item in sequence.Items)
         {
-            if (item is YamlScalar { IsNull: false } scalar && TypedKind(scalar) is { } kind)
+            if (!scalarsAsWritten && item is YamlScalar { IsNull: false } scalar && TypedKind(scalar) is { } kind)
             {
                 _problems.Add(new YamlProblem(item.Line, item.Column, $"items of '{key}' must be text values, not {kind} '{Truncate(scalar.Value)}'", $"Put it in quotes: - '{Truncate(scalar.Value)}'."));
             }
