@@ -36,22 +36,9 @@ public static class PoshClientServiceCollectionExtensions
         services.TryAddSingleton(provider =>
         {
             var clientOptions = provider.GetRequiredService<IOptions<PoshClientOptions>>().Value;
-            var dns = new DnsResolverOptions { TrustLoopbackValidators = clientOptions.TrustLoopbackDnssecResolvers, Mode = clientOptions.DnssecMode };
-            foreach (var anchor in DnssecTrustAnchor.ParseAll(clientOptions.DnssecTrustAnchors))
-            {
-                dns.TrustAnchors.Add(anchor);
-            }
-
-            foreach (var server in clientOptions.DnsServers)
-            {
-                dns.Servers.Add(server);
-            }
-
-            foreach (var trusted in clientOptions.DnssecTrustedResolvers)
-            {
-                dns.TrustedValidators.Add(trusted);
-            }
-
+            var dns = DnsResolverOptionsFactory.Create(
+                clientOptions.DnsServers, clientOptions.DnssecTrustedResolvers, clientOptions.TrustLoopbackDnssecResolvers,
+                clientOptions.DnssecMode, clientOptions.DnssecTrustAnchors);
             return new DnsResolver(dns, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<DnsResolver>>());
         });
         services.AddHttpClient(PoshVerifier.HttpClientName)

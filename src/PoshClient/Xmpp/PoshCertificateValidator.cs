@@ -262,17 +262,8 @@ public sealed class PoshCertificateValidator
             return null;
         }
 
-        var dns = new DnsResolverOptions { TrustLoopbackValidators = options.TrustLoopbackDnssecResolvers };
-        foreach (var server in options.DnsServers)
-        {
-            dns.Servers.Add(server);
-        }
-
-        foreach (var trusted in options.DnssecTrustedResolvers)
-        {
-            dns.TrustedValidators.Add(trusted);
-        }
-
+        var dns = DnsResolverOptionsFactory.Create(
+            options.DnsServers, options.DnssecTrustedResolvers, options.TrustLoopbackDnssecResolvers, options.DnssecMode, options.DnssecTrustAnchors);
         return new DnsResolverLookup(new DnsResolver(dns, timeProvider));
     }
 

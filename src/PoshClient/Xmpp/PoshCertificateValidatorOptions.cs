@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using PoshClient.Dane;
 
 namespace PoshClient.Xmpp;
 
@@ -37,4 +38,16 @@ public sealed class PoshCertificateValidatorOptions
 
     /// <summary>Believe the AD bit of a resolver on a loopback address. Default true.</summary>
     public bool TrustLoopbackDnssecResolvers { get; set; } = true;
+
+    /// <summary>
+    /// Where the DNSSEC status of <see cref="DnsServers"/>' answers comes from, as <see cref="PoshClientOptions.DnssecMode"/>.
+    /// Default <see cref="DnssecMode.TrustAdFromTrustedResolvers"/>.
+    /// </summary>
+    public DnssecMode DnssecMode { get; set; } = DnssecMode.TrustAdFromTrustedResolvers;
+
+    /// <summary>
+    /// Root trust anchors of <see cref="DnssecMode.ValidateInProcess"/>, as <see cref="PoshClientOptions.DnssecTrustAnchors"/>;
+    /// an invalid one makes the validator's constructor throw <see cref="ArgumentException"/>. Default empty: the IANA root keys.
+    /// </summary>
+    public IList<string> DnssecTrustAnchors { get; } = [];
 }
