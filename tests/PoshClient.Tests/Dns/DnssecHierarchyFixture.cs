@@ -1,10 +1,11 @@
 using System.Globalization;
+using System.Net;
 using PoshTesting;
 
 namespace PoshClient.Tests.Dns;
 
 /// <summary>
-/// The signed test hierarchy of the DNS tests (<see cref="DnssecHierarchy"/>): a test root delegating to
+/// The signed test hierarchy of the DNS tests (<see cref="DnssecServer.StartWithSignedRootAsync"/>): a test root delegating to
 /// <c>secure.test</c> (signed, one record altered after signing), <c>expired.test</c> (signatures expired) and
 /// <c>plain.test</c> (unsigned).
 /// </summary>
@@ -25,9 +26,9 @@ public sealed class DnssecHierarchyFixture : IAsyncLifetime
     public const string ExpiredHost = "host.expired.test";
     public const string PlainHost = "host.plain.test";
 
-    private DnssecHierarchy? _dns;
+    private DnssecServer? _dns;
 
-    internal DnssecHierarchy Dns => _dns ?? throw new InvalidOperationException("not started");
+    internal DnssecServer Dns => _dns ?? throw new InvalidOperationException("not started");
 
     public async Task InitializeAsync()
     {
@@ -43,12 +44,14 @@ public sealed class DnssecHierarchyFixture : IAsyncLifetime
             secure.Add(string.Create(CultureInfo.InvariantCulture, $"{BigSrvName}. 300 IN SRV 10 {i} 5269 host-number-{i}.secure.test."));
         }
 
-        _dns = await DnssecHierarchy.StartAsync(
+        _dns = await DnssecServer.StartWithSignedRootAsync(
         [
             new DnssecZone { Name = "secure.test", Records = secure, TamperAfterSigning = [($"{BogusHost}.\t300\tIN\tA\t127.0.63.11", $"{BogusHost}.\t300\tIN\tA\t127.0.63.12")] },
             new DnssecZone { Name = "expired.test", Signing = DnssecSigning.Expired, Records = [$"{ExpiredHost}. 300 IN A 127.0.63.20"] },
             new DnssecZone { Name = "plain.test", Signing = DnssecSigning.Unsigned, Records = [$"{PlainHost}. 300 IN A 127.0.63.30"] },
-        ]);
+        ],
+        IPAddress.Parse("127.0.63.1"),
+        IPAddress.Parse("127.0.63.2"));
     }
 
     public async Task DisposeAsync()
