@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PoshClient.Dns;
 
-/// <summary>Resolver log messages; event ids 1100–1149.</summary>
+/// <summary>Resolver log messages; event ids 1200–1249 (1100–1199 are PoshVerifierLog's).</summary>
 internal static partial class DnsLog
 {
     [LoggerMessage(1200, LogLevel.Debug, "Querying {Server} for {QueryType} {Name}", EventName = "DnsQuery")]

@@ -1,6 +1,6 @@
 namespace PoshServer.Cluster;
 
-/// <summary>Cluster store log messages, event ids 1500–1549.</summary>
+/// <summary>Cluster store log messages, event ids 1600–1649 (1500–1549 are the export's).</summary>
 internal static partial class ClusterLog
 {
     [LoggerMessage(1600, LogLevel.Information, "Cluster store: {Store}, replica {ReplicaName}", EventName = "StoreSelected")]
