@@ -27,7 +27,7 @@ internal sealed class XmppWorld : IAsyncDisposable
     private Func<XmppWorld, IEnumerable<DnsmasqRecord>>? _dnsRecords;
     private IReadOnlyList<string>? _dnsZones;
     private Func<XmppWorld, IReadOnlyList<DnssecZone>>? _dnssecZones;
-    private Func<Task<PoshServerProcess>>? _startPoshServer;
+    private Func<Task<PoshServerExecutable>>? _startPoshServer;
     private Func<WebApplication>? _buildServices;
     private Func<XmppWorld, Task<IReadOnlyList<NginxSite>>>? _nginxSites;
     private (X509Certificate2 Certificate, Action<ScriptedHttpsServer> Map)? _webSetup;
@@ -35,7 +35,7 @@ internal sealed class XmppWorld : IAsyncDisposable
     private ProsodyServer? _prosody;
     private DnsmasqServer? _dns;
     private DnssecServer? _dnssec;
-    private PoshServerProcess? _poshServer;
+    private PoshServerExecutable? _poshServer;
     private WebApplication? _app;
     private NginxServer? _nginx;
     private ScriptedHttpsServer? _web;
@@ -55,7 +55,7 @@ internal sealed class XmppWorld : IAsyncDisposable
     /// <summary>nsd and a validating unbound (<see cref="WithDnssec"/>).</summary>
     public DnssecServer Dnssec => _dnssec ?? throw Missing("signed DNS");
 
-    public PoshServerProcess PoshServer => _poshServer ?? throw Missing("the PoshServer executable");
+    public PoshServerExecutable PoshServer => _poshServer ?? throw Missing("the PoshServer executable");
 
     /// <summary>The in-process server's services (<see cref="WithPoshServerServices"/>).</summary>
     public IServiceProvider Services => _app?.Services ?? throw Missing("PoshServer's services");
@@ -115,7 +115,7 @@ internal sealed class XmppWorld : IAsyncDisposable
     /// <summary>The PoshServer executable on <paramref name="address"/>:443 (or a free port when 443 cannot be bound).</summary>
     public XmppWorld WithPoshServer(IPAddress address, string tenantsDirectory, string hostName, X509Certificate2 httpsCertificate)
     {
-        _startPoshServer = () => PoshServerProcess.StartAsync(address, tenantsDirectory, hostName, httpsCertificate);
+        _startPoshServer = () => PoshServerExecutable.StartAsync(address, tenantsDirectory, hostName, httpsCertificate);
         return this;
     }
 
@@ -145,7 +145,7 @@ internal sealed class XmppWorld : IAsyncDisposable
         try
         {
             var prosody = StartProsodyAsync();
-            var poshServer = _startPoshServer is null ? Task.FromResult<PoshServerProcess?>(null) : StartPoshServerAsync(_startPoshServer);
+            var poshServer = _startPoshServer is null ? Task.FromResult<PoshServerExecutable?>(null) : StartPoshServerAsync(_startPoshServer);
             try
             {
                 await Task.WhenAll(prosody, poshServer);
@@ -267,7 +267,7 @@ internal sealed class XmppWorld : IAsyncDisposable
 
     private static InvalidOperationException Missing(string component) => new($"{component} is not part of this world, or the world is not started.");
 
-    private static async Task<PoshServerProcess?> StartPoshServerAsync(Func<Task<PoshServerProcess>> start) => await start();
+    private static async Task<PoshServerExecutable?> StartPoshServerAsync(Func<Task<PoshServerExecutable>> start) => await start();
 
     private static SocketsHttpHandler CreateHttpHandler(PoshClientOptions options, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect)
     {

@@ -114,7 +114,7 @@ public sealed class TestWorld : IAsyncLifetime
 
     internal DnsmasqServer Dns => _world.Dns;
 
-    internal PoshServerProcess PoshServer => _world.PoshServer;
+    internal PoshServerExecutable PoshServer => _world.PoshServer;
 
     internal NginxServer Nginx => _world.Nginx;
 

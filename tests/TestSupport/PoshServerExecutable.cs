@@ -13,12 +13,12 @@ namespace PoshTesting;
 /// Port 443 needs root (or CAP_NET_BIND_SERVICE); without it the server takes a free port instead and clients map
 /// 443 to it (as the integration tests' world does), so the tests also run as an ordinary user.
 /// </remarks>
-internal sealed class PoshServerProcess : IAsyncDisposable
+internal sealed class PoshServerExecutable : IAsyncDisposable
 {
     private readonly ExternalProcess _process;
     private readonly TempDirectory _directory;
 
-    private PoshServerProcess(ExternalProcess process, TempDirectory directory, IPEndPoint endPoint)
+    private PoshServerExecutable(ExternalProcess process, TempDirectory directory, IPEndPoint endPoint)
     {
         _process = process;
         _directory = directory;
@@ -35,7 +35,7 @@ internal sealed class PoshServerProcess : IAsyncDisposable
     /// <param name="tenantsDirectory">The tenants directory.</param>
     /// <param name="hostName">The hoster's POSH host name, also the origin of reference files.</param>
     /// <param name="httpsCertificate">The certificate (with key) for the hoster's name and the tenants served by Host.</param>
-    public static async Task<PoshServerProcess> StartAsync(IPAddress address, string tenantsDirectory, string hostName, X509Certificate2 httpsCertificate)
+    public static async Task<PoshServerExecutable> StartAsync(IPAddress address, string tenantsDirectory, string hostName, X509Certificate2 httpsCertificate)
     {
         var directory = new TempDirectory("posh-world-server-");
         var certificateFile = directory.Combine("https.crt");
@@ -78,7 +78,7 @@ internal sealed class PoshServerProcess : IAsyncDisposable
             throw;
         }
 
-        return new PoshServerProcess(process, directory, endPoint);
+        return new PoshServerExecutable(process, directory, endPoint);
     }
 
     private static bool CanListen(IPAddress address, int port)
