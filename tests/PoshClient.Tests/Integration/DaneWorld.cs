@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using PoshClient.Dane;
 using PoshClient.Documents;
-using PoshClient.Verification;
-using PoshClient.Xmpp;
 using PoshTesting;
 
 namespace PoshClient.Tests.Integration;

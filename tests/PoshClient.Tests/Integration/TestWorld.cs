@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using PoshClient.Dns;
 using PoshClient.Documents;
-using PoshClient.Verification;
 using PoshClient.Xmpp;
 using PoshTesting;
 
