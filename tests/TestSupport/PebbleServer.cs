@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using PoshClient.Pkix;
 
 namespace PoshTesting;
 
@@ -32,8 +32,10 @@ internal sealed class PebbleServer : IAsyncDisposable
         {
             _environment[key] = value;
         }
+        // Pebble's TLS certificate names 127.0.0.1, the address every URL here uses: trust its throw-away root the
+        // library's way (chain and name checked), not with a callback of our own.
         var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = ValidatePebbleTls;
+        TrustedRoots.Apply(handler, _tlsAuthority.CreateChainPolicy());
         _http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
     }
 
@@ -135,12 +137,7 @@ internal sealed class PebbleServer : IAsyncDisposable
     }
 
     /// <summary>A chain policy that trusts exactly Pebble's current issuing root, as a client of the served site would.</summary>
-    public X509ChainPolicy CreateIssuedChainPolicy()
-    {
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(IssuingRoot);
-        return policy;
-    }
+    public X509ChainPolicy CreateIssuedChainPolicy() => TrustedRoots.CreateChainPolicy([IssuingRoot]);
 
     public async ValueTask DisposeAsync()
     {
@@ -192,17 +189,5 @@ internal sealed class PebbleServer : IAsyncDisposable
             _directory.Path);
         await _dns.WaitForTcpAsync(new IPEndPoint(IPAddress.Loopback, DnsManagementPort), TimeSpan.FromSeconds(20));
         await StartPebbleAsync();
-    }
-
-    private bool ValidatePebbleTls(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (certificate is null)
-        {
-            return false;
-        }
-
-        using var custom = new X509Chain { ChainPolicy = _tlsAuthority.CreateChainPolicy() };
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(leaf);
     }
 }

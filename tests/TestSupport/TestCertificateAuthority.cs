@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using PoshClient.Pkix;
 
 namespace PoshTesting;
 
@@ -54,12 +55,7 @@ internal sealed class TestCertificateAuthority : IDisposable
     }
 
     /// <summary>A chain policy that trusts exactly this CA, as a verifier configured for a private deployment would.</summary>
-    public X509ChainPolicy CreateChainPolicy()
-    {
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(Certificate);
-        return policy;
-    }
+    public X509ChainPolicy CreateChainPolicy() => TrustedRoots.CreateChainPolicy([Certificate]);
 
     public void Dispose()
     {

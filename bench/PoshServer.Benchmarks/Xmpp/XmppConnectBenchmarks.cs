@@ -1,10 +1,5 @@
-using System.Net.Http;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
-using PoshClient;
-using PoshClient.Documents;
-using PoshClient.Verification;
 using PoshClient.Xmpp;
 using PoshTesting;
 
@@ -24,12 +19,8 @@ public class XmppConnectBenchmarks
     private const string HosterDomain = "hosting.bench.test";
     private const string PoshHost = "posh.hosting.bench.test";
 
-    private TestCertificateAuthority _ca = null!;
-    private ProsodyServer _prosody = null!;
-    private ScriptedHttpsServer _web = null!;
-    private PoshVerifier _verifier = null!;
-    private HttpClient _client = null!;
-    private XmppConnector _connector = null!;
+    private ConnectBenchWorld _world = null!;
+    private WorldClient _client = null!;
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -37,74 +28,42 @@ public class XmppConnectBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _verifier.Dispose();
         _client.Dispose();
-        _web.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _prosody.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _ca.Dispose();
+        _world.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Benchmark(Baseline = true)]
-    public Task ConnectPkix() => ConnectAsync(_connector, PkixDomain);
+    public Task ConnectPkix() => ConnectBenchWorld.ConnectAsync(_client.Connector, PkixDomain);
 
     [Benchmark]
-    public Task ConnectPoshCached() => ConnectAsync(_connector, TenantDomain);
+    public Task ConnectPoshCached() => ConnectBenchWorld.ConnectAsync(_client.Connector, TenantDomain);
 
     /// <summary>A first contact: nothing cached, the reference and the hoster's document fetched over new TLS connections.</summary>
     [Benchmark]
     public async Task ConnectPoshCold()
     {
-        var (connector, verifier, client) = CreateConnector();
-        using (verifier)
-        using (client)
-        {
-            await ConnectAsync(connector, TenantDomain);
-        }
-    }
-
-    private static async Task ConnectAsync(XmppConnector connector, string domain)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var result = await connector.ConnectAsync(domain, PoshService.XmppClient, options: null, timeout.Token);
-        if (!result.IsConnected)
-        {
-            throw new InvalidOperationException($"{domain}: {result.Reason}");
-        }
-
-        await result.Connection.DisposeAsync();
+        using var client = CreateClient();
+        await ConnectBenchWorld.ConnectAsync(client.Connector, TenantDomain);
     }
 
     private async Task SetupAsync()
     {
-        _ca = new TestCertificateAuthority("PoshServer Bench XMPP Root");
-        var hosterCertificate = _ca.Issue([HosterDomain]);
-        _prosody = await ProsodyServer.StartAsync(new Dictionary<string, X509Certificate2>(StringComparer.Ordinal)
+        _world = await ConnectBenchWorld.StartAsync("PoshServer Bench XMPP Root", PkixDomain, TenantDomain, HosterDomain, (world, hoster) =>
         {
-            [PkixDomain] = _ca.Issue([PkixDomain]),
-            [TenantDomain] = hosterCertificate,
+            var der = hoster.RawData;
+            world.WithWeb(world.Issue([TenantDomain, PoshHost]), web =>
+            {
+                web.MapBody(PoshHost, "/posh/tenant.bench.test/xmpp-client.json",
+                    $$"""{"fingerprints":[{"sha-256":"{{Convert.ToBase64String(SHA256.HashData(der))}}","sha-512":"{{Convert.ToBase64String(SHA512.HashData(der))}}"}],"expires":3600}""");
+                web.MapBody(TenantDomain, "/.well-known/posh/xmpp-client.json", $$"""{"url":"https://{{PoshHost}}/posh/tenant.bench.test/xmpp-client.json","expires":86400}""");
+            });
         });
-
-        var web = _ca.Issue([TenantDomain, PoshHost]);
-        _web = await ScriptedHttpsServer.StartAsync(_ => web);
-        var der = hosterCertificate.RawData;
-        _web.MapBody(PoshHost, "/posh/tenant.bench.test/xmpp-client.json",
-            $$"""{"fingerprints":[{"sha-256":"{{Convert.ToBase64String(SHA256.HashData(der))}}","sha-512":"{{Convert.ToBase64String(SHA512.HashData(der))}}"}],"expires":3600}""");
-        _web.MapBody(TenantDomain, "/.well-known/posh/xmpp-client.json", $$"""{"url":"https://{{PoshHost}}/posh/tenant.bench.test/xmpp-client.json","expires":86400}""");
-
-        (_connector, _verifier, _client) = CreateConnector();
-        await ConnectAsync(_connector, PkixDomain);
-        await ConnectAsync(_connector, TenantDomain);
+        _client = CreateClient();
+        await ConnectPkix();
+        await ConnectPoshCached();
     }
 
-    private (XmppConnector Connector, PoshVerifier Verifier, HttpClient Client) CreateConnector()
-    {
-        var options = new PoshClientOptions { WebChainPolicy = _ca.CreateChainPolicy() };
-        var handler = PoshVerifier.CreateHttpHandler(options);
-        handler.ConnectCallback = _web.ConnectCallback;
-        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        var verifier = new PoshVerifier(client, options);
-        var validator = new PoshCertificateValidator(verifier, new PoshCertificateValidatorOptions { ChainPolicy = _ca.CreateChainPolicy() }, TimeProvider.System);
-        var connector = new XmppConnector(new LoopbackXmppDns(_prosody.Address, _prosody.C2sPort), validator, TimeProvider.System, logger: null, random: null);
-        return (connector, verifier, client);
-    }
+    /// <summary>DNS answered from memory (<see cref="LoopbackXmppDns"/>), so only TLS and XMPP are measured.</summary>
+    private WorldClient CreateClient() =>
+        _world.CreateClient(validator => new XmppConnector(new LoopbackXmppDns(_world.Prosody.Address, _world.Prosody.C2sPort), validator, TimeProvider.System, logger: null, random: null));
 }

@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using PoshClient.Dns;
+using PoshTesting;
 
 namespace PoshClient.Tests.Dns;
 
@@ -13,25 +13,19 @@ namespace PoshClient.Tests.Dns;
 /// </summary>
 internal sealed class ScriptedDnsServer : IAsyncDisposable
 {
-    private readonly Socket _udp;
-    private readonly TcpListener _tcp;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Func<ScriptedDnsQuery, IEnumerable<byte[]>> _udpScript;
     private readonly Func<ScriptedDnsQuery, byte[]?>? _tcpScript;
-    private readonly Task _udpLoop;
-    private readonly Task _tcpLoop;
+    private readonly LoopbackDnsListener _listener;
 
     public ScriptedDnsServer(Func<ScriptedDnsQuery, IEnumerable<byte[]>> udpScript, Func<ScriptedDnsQuery, byte[]?>? tcpScript = null)
     {
         _udpScript = udpScript;
         _tcpScript = tcpScript;
-        (_udp, _tcp) = BindUdpAndTcp();
-        EndPoint = (IPEndPoint)_udp.LocalEndPoint!;
-        _udpLoop = Task.Run(ServeUdpAsync);
-        _tcpLoop = Task.Run(ServeTcpAsync);
+        // In order of arrival: a script's failed assertion ends the server and fails the test when it is disposed.
+        _listener = new LoopbackDnsListener(IPAddress.Loopback, AnswerUdpAsync, AnswerTcpAsync, concurrent: false);
     }
 
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _listener.EndPoint;
 
     public ConcurrentQueue<ScriptedDnsQuery> Queries { get; } = new();
 
@@ -41,34 +35,7 @@ internal sealed class ScriptedDnsServer : IAsyncDisposable
     /// <summary>A script that never answers.</summary>
     public static IEnumerable<byte[]> Silent(ScriptedDnsQuery query) => [];
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _udp.Dispose();
-        _tcp.Stop();
-        await Task.WhenAll(_udpLoop, _tcpLoop).WaitAsync(TimeSpan.FromSeconds(10));
-        _stop.Dispose();
-    }
-
-    /// <summary>A UDP port from the OS, and TCP on the same number; another process may hold that TCP port, so retry.</summary>
-    private static (Socket Udp, TcpListener Tcp) BindUdpAndTcp()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var tcp = new TcpListener((IPEndPoint)udp.LocalEndPoint!);
-            try
-            {
-                tcp.Start();
-                return (udp, tcp);
-            }
-            catch (SocketException) when (attempt < 20)
-            {
-                udp.Dispose();
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     private static ScriptedDnsQuery Parse(byte[] message, bool overTcp)
     {
@@ -84,65 +51,29 @@ internal sealed class ScriptedDnsServer : IAsyncDisposable
         return query;
     }
 
-    private async Task ServeUdpAsync()
+    private async Task AnswerUdpAsync(byte[] message, IPEndPoint client, CancellationToken stopping)
     {
-        var buffer = new byte[65535];
-        while (!_stop.IsCancellationRequested)
+        foreach (var datagram in _udpScript(Record(Parse(message, overTcp: false))))
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await _udp.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            var query = Record(Parse(buffer[..received.ReceivedBytes], overTcp: false));
-            foreach (var datagram in _udpScript(query))
-            {
-                await _udp.SendToAsync(datagram, SocketFlags.None, received.RemoteEndPoint);
-            }
+            await _listener.SendAsync(datagram, client, stopping);
         }
     }
 
-    private async Task ServeTcpAsync()
+    private async Task AnswerTcpAsync(byte[] message, NetworkStream stream, CancellationToken stopping)
     {
-        while (!_stop.IsCancellationRequested)
+        var response = _tcpScript?.Invoke(Record(Parse(message, overTcp: true)));
+        if (response is null)
         {
-            TcpClient client;
-            try
-            {
-                client = await _tcp.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            using (client)
-            {
-                var stream = client.GetStream();
-                var prefix = new byte[2];
-                await stream.ReadExactlyAsync(prefix, _stop.Token);
-                var message = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
-                await stream.ReadExactlyAsync(message, _stop.Token);
-                var response = _tcpScript?.Invoke(Record(Parse(message, overTcp: true)));
-                if (response is null)
-                {
-                    continue;
-                }
-
-                // Length prefix, then the body in two separate writes: a client must keep reading until it has it all.
-                var half = response.Length / 2;
-                await stream.WriteAsync(TestDnsResponse.UInt16((ushort)response.Length), _stop.Token);
-                await stream.FlushAsync(_stop.Token);
-                await stream.WriteAsync(response.AsMemory(0, half), _stop.Token);
-                await stream.FlushAsync(_stop.Token);
-                await Task.Delay(20, _stop.Token);
-                await stream.WriteAsync(response.AsMemory(half), _stop.Token);
-            }
+            return;
         }
+
+        // Length prefix, then the body in two separate writes: a client must keep reading until it has it all.
+        var half = response.Length / 2;
+        await stream.WriteAsync(TestDnsResponse.UInt16((ushort)response.Length), stopping);
+        await stream.FlushAsync(stopping);
+        await stream.WriteAsync(response.AsMemory(0, half), stopping);
+        await stream.FlushAsync(stopping);
+        await Task.Delay(20, stopping);
+        await stream.WriteAsync(response.AsMemory(half), stopping);
     }
 }

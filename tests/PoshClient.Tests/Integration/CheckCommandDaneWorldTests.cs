@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using PoshTesting;
 using Xunit.Abstractions;
@@ -52,36 +51,6 @@ public sealed class CheckCommandDaneWorldTests(DaneWorld world, ITestOutputHelpe
 
     public void Dispose() => _directory.Dispose();
 
-    private async Task<(int ExitCode, string Output)> RunCheckAsync(string domain, params string[] extra)
-    {
-        var trust = _directory.Combine("roots.pem");
-        await File.WriteAllTextAsync(trust, world.Authority.Certificate.ExportCertificatePem() + "\n");
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "PoshServer"))
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory.Path,
-        };
-        foreach (var argument in new[] { "check", domain, "--dns-server", world.Dns.ResolverEndPoint.ToString(), "--trust", trust }.Concat(extra))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException ex)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("check did not finish within 60 s:\n" + await stdout + await stderr, ex);
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunCheckAsync(string domain, params string[] extra) =>
+        CheckCommandRunner.RunAsync(_directory, world.Authority.Certificate, world.Dns.ResolverEndPoint, domain, extra);
 }

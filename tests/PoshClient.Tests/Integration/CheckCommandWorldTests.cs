@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PoshTesting;
 using Xunit.Abstractions;
@@ -58,36 +57,6 @@ public sealed class CheckCommandWorldTests(TestWorld world, ITestOutputHelper te
         // The command fetches https://<tenant>/ on port 443 with no port mapping: PoshServer must hold the real port.
         Assert.True(world.PoshServer.EndPoint.Port == 443, "PoshServer could not listen on port 443 (run the tests as root or with CAP_NET_BIND_SERVICE), so the check command cannot reach it.");
 
-    private async Task<(int ExitCode, string Output)> RunCheckAsync(string domain)
-    {
-        var trust = _directory.Combine("roots.pem");
-        await File.WriteAllTextAsync(trust, world.Authority.Certificate.ExportCertificatePem() + "\n");
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "PoshServer"))
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory.Path,
-        };
-        foreach (var argument in new[] { "check", domain, "--dns-server", world.Dns.EndPoint.ToString(), "--trust", trust })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException ex)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("check did not finish within 60 s:\n" + await stdout + await stderr, ex);
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunCheckAsync(string domain) =>
+        CheckCommandRunner.RunAsync(_directory, world.Authority.Certificate, world.Dns.EndPoint, domain);
 }

@@ -1,16 +1,13 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using PoshClient.Dane;
 using PoshClient.Documents;
-using PoshClient.Verification;
-using PoshClient.Xmpp;
 using PoshTesting;
 
 namespace PoshClient.Tests.Integration;
 
 /// <summary>
-/// A hoster whose tenants delegate to it with DNSSEC, built from real components on loopback:
+/// A hoster whose tenants delegate to it with DNSSEC, an <see cref="XmppWorld"/> of real components on loopback:
 /// <list type="bullet">
 /// <item>three zones, signed at start-up with ldns-signzone and served by nsd: <c>dane.test</c> (valid signatures),
 /// <c>expired.test</c> (signatures expired two days ago) and <c>plain.test</c> (unsigned); unbound validates, with
@@ -66,11 +63,9 @@ public sealed class DaneWorld : IAsyncLifetime
 
     private static readonly string[] s_poshDomains = [MismatchDomain, BogusDomain, UnusableDomain, ExpiredDomain, PlainDomain];
 
-    private ProsodyServer? _prosody;
-    private DnssecServer? _dns;
-    private ScriptedHttpsServer? _web;
+    private XmppWorld _world = null!;
 
-    internal TestCertificateAuthority Authority { get; } = new("PoshServer DANE World Root");
+    internal TestCertificateAuthority Authority => _world.Authority;
 
     /// <summary>A CA no client trusts for PKIX; only the DANE-TA record of <see cref="TaDomain"/> names it.</summary>
     internal TestCertificateAuthority DaneAuthority { get; } = new("PoshServer DANE-TA Root");
@@ -79,18 +74,17 @@ public sealed class DaneWorld : IAsyncLifetime
 
     internal X509Certificate2 OtherCertificate { get; private set; } = null!;
 
-    internal ProsodyServer Prosody => _prosody ?? throw new InvalidOperationException("not started");
+    internal ProsodyServer Prosody => _world.Prosody;
 
-    internal DnssecServer Dns => _dns ?? throw new InvalidOperationException("not started");
+    internal DnssecServer Dns => _world.Dnssec;
 
-    internal ScriptedHttpsServer Web => _web ?? throw new InvalidOperationException("not started");
-
-    public string Logs => $"{_dns?.Output}\n--- prosody\n{_prosody?.Log}";
+    public string Logs => _world.Logs;
 
     public async Task InitializeAsync()
     {
-        HosterCertificate = Authority.Issue([HosterName]);
-        OtherCertificate = Authority.Issue(["xmpp.other-hosting.test"]);
+        _world = new XmppWorld("PoshServer DANE World Root");
+        HosterCertificate = _world.Issue([HosterName]);
+        OtherCertificate = _world.Issue(["xmpp.other-hosting.test"]);
         var hosts = new Dictionary<string, X509Certificate2>(StringComparer.Ordinal)
         {
             [TaDomain] = DaneAuthority.Issue(["t-ta.dane.test"]),
@@ -100,42 +94,24 @@ public sealed class DaneWorld : IAsyncLifetime
             hosts[tenant] = HosterCertificate;
         }
 
-        try
-        {
-            _prosody = await ProsodyServer.StartAsync(hosts, [DaneAuthority.Certificate]);
-            _dns = await DnssecServer.StartAsync(Zones(_prosody));
-            var webCertificate = Authority.Issue(s_poshDomains);
-            _web = await ScriptedHttpsServer.StartAsync(_ => webCertificate);
-            var document = PoshDocumentWriter.Write(new FingerprintsDocument { Fingerprints = [FingerprintDescriptor.FromCertificate(HosterCertificate)], Expires = 3600 });
-            foreach (var domain in s_poshDomains)
+        var document = PoshDocumentWriter.Write(new FingerprintsDocument { Fingerprints = [FingerprintDescriptor.FromCertificate(HosterCertificate)], Expires = 3600 });
+        await _world
+            .WithProsody(hosts, [DaneAuthority.Certificate])
+            .WithDnssec(world => Zones(world.Prosody))
+            .WithWeb(_world.Issue(s_poshDomains), web =>
             {
-                _web.MapBytes(domain, "/.well-known/posh/xmpp-client.json", document);
-                _web.MapBytes(domain, "/.well-known/posh/xmpp-server.json", document);
-            }
-        }
-        catch
-        {
-            await DisposeAsync();
-            throw;
-        }
+                foreach (var domain in s_poshDomains)
+                {
+                    web.MapBytes(domain, "/.well-known/posh/xmpp-client.json", document);
+                    web.MapBytes(domain, "/.well-known/posh/xmpp-server.json", document);
+                }
+            })
+            .StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var component in new IAsyncDisposable?[] { _web, _dns, _prosody })
-        {
-            if (component is not null)
-            {
-                await component.DisposeAsync();
-            }
-        }
-
-        _web = null;
-        _dns = null;
-        _prosody = null;
-        HosterCertificate?.Dispose();
-        OtherCertificate?.Dispose();
-        Authority.Dispose();
+        await _world.DisposeAsync();
         DaneAuthority.Dispose();
     }
 
@@ -143,19 +119,11 @@ public sealed class DaneWorld : IAsyncLifetime
     /// A client as an application wires it through the public API: the validator's DNS is the world's unbound, whose AD
     /// bit counts only while <paramref name="trustLoopbackResolvers"/> holds (it is on loopback).
     /// </summary>
-    internal (PoshCertificateValidator Validator, XmppConnector Connector, IDisposable Lifetime) CreateClient(bool trustLoopbackResolvers = true)
-    {
-        var options = new PoshClientOptions { WebChainPolicy = Authority.CreateChainPolicy(), LookupTimeout = TimeSpan.FromSeconds(10) };
-        var handler = PoshVerifier.CreateHttpHandler(options);
-        handler.ConnectCallback = Web.ConnectCallback;
-        var http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        var verifier = new PoshVerifier(http, options);
-        var validatorOptions = new PoshCertificateValidatorOptions { ChainPolicy = Authority.CreateChainPolicy(), TrustLoopbackDnssecResolvers = trustLoopbackResolvers };
-        validatorOptions.DnsServers.Add(Dns.ResolverEndPoint);
-        var validator = new PoshCertificateValidator(verifier, validatorOptions);
-        var connector = new XmppConnector(validator);
-        return (validator, connector, new Lifetime(verifier, http));
-    }
+    internal WorldClient CreateClient(bool trustLoopbackResolvers = true) =>
+        _world.CreateClient(
+            _world.Web.ConnectCallback,
+            options => options.LookupTimeout = TimeSpan.FromSeconds(10),
+            validator => validator.TrustLoopbackDnssecResolvers = trustLoopbackResolvers);
 
     private List<DnssecZone> Zones(ProsodyServer prosody)
     {
@@ -227,14 +195,5 @@ public sealed class DaneWorld : IAsyncLifetime
                 ],
             },
         ];
-    }
-
-    private sealed class Lifetime(PoshVerifier verifier, HttpClient http) : IDisposable
-    {
-        public void Dispose()
-        {
-            verifier.Dispose();
-            http.Dispose();
-        }
     }
 }

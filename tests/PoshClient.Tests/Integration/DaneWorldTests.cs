@@ -17,11 +17,10 @@ public sealed class DaneWorldTests(DaneWorld world)
     public async Task ConnectAsync_DaneEeMatchWithoutPoshDocument_AcceptedByDane()
     {
         // Arrange
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
         // Act
-        var result = await ConnectAsync(connector, DaneWorld.EeDomain);
+        var result = await client.ConnectAsync(DaneWorld.EeDomain);
 
         // Assert
         Assert.True(result.IsConnected, result.Reason + "\n" + world.Logs);
@@ -40,10 +39,9 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task ConnectAsync_TlsaMismatchAlthoughPoshIsValid_Rejected()
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
-        var result = await ConnectAsync(connector, DaneWorld.MismatchDomain);
+        var result = await client.ConnectAsync(DaneWorld.MismatchDomain);
 
         Assert.Equal(XmppConnectStatus.CertificateRejected, result.Status);
         var certificate = result.Report.Certificate;
@@ -56,10 +54,9 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task ConnectAsync_TlsaRecordAlteredAfterSigning_FailsClosed()
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
-        var result = await ConnectAsync(connector, DaneWorld.BogusDomain);
+        var result = await client.ConnectAsync(DaneWorld.BogusDomain);
 
         Assert.Equal(XmppConnectStatus.DnssecFailed, result.Status);
         Assert.Contains("DNSSEC bogus", result.Reason, StringComparison.Ordinal);
@@ -69,10 +66,9 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task ConnectAsync_ExpiredSignatures_FailsClosedWithoutFallback()
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
-        var result = await ConnectAsync(connector, DaneWorld.ExpiredDomain);
+        var result = await client.ConnectAsync(DaneWorld.ExpiredDomain);
 
         Assert.Equal(XmppConnectStatus.DnssecFailed, result.Status);
         Assert.Contains("DNSSEC bogus", result.Reason, StringComparison.Ordinal);
@@ -82,10 +78,9 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task ConnectAsync_UnsignedZone_IgnoresTlsaAndFallsBackToPosh()
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
-        var result = await ConnectAsync(connector, DaneWorld.PlainDomain);
+        var result = await client.ConnectAsync(DaneWorld.PlainDomain);
 
         Assert.True(result.IsConnected, result.Reason + "\n" + world.Logs);
         await using var connection = result.Connection;
@@ -97,10 +92,9 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task ConnectAsync_DaneTaAnchorNotTrustedByPkix_AcceptedByDane()
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
-        var result = await ConnectAsync(connector, DaneWorld.TaDomain);
+        var result = await client.ConnectAsync(DaneWorld.TaDomain);
 
         Assert.True(result.IsConnected, result.Reason + "\n" + world.Logs);
         await using var connection = result.Connection;
@@ -112,10 +106,9 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task ConnectAsync_OnlyUnusableTlsaRecords_FallsBackToPosh()
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
-        var result = await ConnectAsync(connector, DaneWorld.UnusableDomain);
+        var result = await client.ConnectAsync(DaneWorld.UnusableDomain);
 
         Assert.True(result.IsConnected, result.Reason + "\n" + world.Logs);
         await using var connection = result.Connection;
@@ -132,10 +125,9 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task ConnectAsync_SecureSrvAndCertificateForTheTarget_AcceptedByPkixThroughSecureDelegation()
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
-        var result = await ConnectAsync(connector, DaneWorld.DelegatedDomain);
+        var result = await client.ConnectAsync(DaneWorld.DelegatedDomain);
 
         Assert.True(result.IsConnected, result.Reason + "\n" + world.Logs);
         await using var connection = result.Connection;
@@ -147,10 +139,9 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task ConnectAsync_InsecureSrvToTheHoster_NoDelegationAndRejected()
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
 
-        var result = await ConnectAsync(connector, DaneWorld.PlainDelegatedDomain);
+        var result = await client.ConnectAsync(DaneWorld.PlainDelegatedDomain);
 
         Assert.Equal(XmppConnectStatus.CertificateRejected, result.Status);
         Assert.Contains("name mismatch", result.Report.Certificate?.Pkix?.Reason, StringComparison.Ordinal);
@@ -160,12 +151,11 @@ public sealed class DaneWorldTests(DaneWorld world)
     public async Task ConnectAsync_AdBitFromAResolverNotTrusted_Ignored()
     {
         // Arrange: the same unbound, but loopback resolvers are not trusted, so its AD bit counts for nothing.
-        var (_, connector, lifetime) = world.CreateClient(trustLoopbackResolvers: false);
-        using var _ = lifetime;
+        using var client = world.CreateClient(trustLoopbackResolvers: false);
 
         // Act
-        var mismatch = await ConnectAsync(connector, DaneWorld.MismatchDomain);
-        var daneOnly = await ConnectAsync(connector, DaneWorld.EeDomain);
+        var mismatch = await client.ConnectAsync(DaneWorld.MismatchDomain);
+        var daneOnly = await client.ConnectAsync(DaneWorld.EeDomain);
 
         // Assert: DANE does not apply, so POSH accepts the one and nothing accepts the other.
         Assert.True(mismatch.IsConnected, mismatch.Reason + "\n" + world.Logs);
@@ -179,12 +169,11 @@ public sealed class DaneWorldTests(DaneWorld world)
     [Fact]
     public async Task VerifyInboundAsync_PeerWithDaneEe_AcceptedByDane()
     {
-        var (validator, _, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
         using var timeout = new CancellationTokenSource(s_testTimeout);
 
-        var accepted = await validator.VerifyInboundAsync(DaneWorld.EeDomain, world.HosterCertificate, chain: null, timeout.Token);
-        var rejected = await validator.VerifyInboundAsync(DaneWorld.MismatchDomain, world.HosterCertificate, chain: null, timeout.Token);
+        var accepted = await client.Validator.VerifyInboundAsync(DaneWorld.EeDomain, world.HosterCertificate, chain: null, timeout.Token);
+        var rejected = await client.Validator.VerifyInboundAsync(DaneWorld.MismatchDomain, world.HosterCertificate, chain: null, timeout.Token);
 
         Assert.Equal(CertificateProofType.Dane, accepted.ProofType);
         Assert.Contains($"_{world.Prosody.S2sPort}._tcp.t-ee.dane.test", accepted.Dane?.TlsaNames ?? []);
@@ -197,18 +186,17 @@ public sealed class DaneWorldTests(DaneWorld world)
     public async Task CanPiggybackAsync_DomainsOnTheSameProsodyEndpoint_AllowedOnlyWithAProof()
     {
         // Arrange: an s2s stream to ee.dane.test; Prosody hosts ee2, delegated and mismatch on the same endpoint.
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
         using var timeout = new CancellationTokenSource(s_testTimeout);
-        var existing = await connector.ConnectAsync(DaneWorld.EeDomain, PoshService.XmppServer, new XmppConnectOptions { From = DaneWorld.PeerDomain }, timeout.Token);
+        var existing = await client.ConnectAsync(DaneWorld.EeDomain, PoshService.XmppServer, new XmppConnectOptions { From = DaneWorld.PeerDomain });
         Assert.True(existing.IsConnected, existing.Reason + "\n" + world.Logs);
         await using var connection = existing.Connection;
 
         // Act
-        var ee2 = await connector.CanPiggybackAsync(existing, DaneWorld.Ee2Domain, timeout.Token);
-        var delegated = await connector.CanPiggybackAsync(existing, DaneWorld.DelegatedDomain, timeout.Token);
-        var mismatch = await connector.CanPiggybackAsync(existing, DaneWorld.MismatchDomain, timeout.Token);
-        var elsewhere = await connector.CanPiggybackAsync(existing, DaneWorld.ElsewhereDomain, timeout.Token);
+        var ee2 = await client.Connector.CanPiggybackAsync(existing, DaneWorld.Ee2Domain, timeout.Token);
+        var delegated = await client.Connector.CanPiggybackAsync(existing, DaneWorld.DelegatedDomain, timeout.Token);
+        var mismatch = await client.Connector.CanPiggybackAsync(existing, DaneWorld.MismatchDomain, timeout.Token);
+        var elsewhere = await client.Connector.CanPiggybackAsync(existing, DaneWorld.ElsewhereDomain, timeout.Token);
 
         // Assert
         Assert.True(ee2.IsAllowed, ee2.Reason);
@@ -225,28 +213,21 @@ public sealed class DaneWorldTests(DaneWorld world)
     public async Task VerifyPiggybackedInboundAsync_FurtherDomainProvenByTheStreamCertificate_NeedsNoDialback()
     {
         // Arrange: the certificate Prosody presents on a live stream for ee.dane.test (it hosts ee2.dane.test too).
-        var (validator, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
         using var timeout = new CancellationTokenSource(s_testTimeout);
-        var stream = await connector.ConnectAsync(DaneWorld.EeDomain, PoshService.XmppServer, new XmppConnectOptions { From = DaneWorld.PeerDomain }, timeout.Token);
+        var stream = await client.ConnectAsync(DaneWorld.EeDomain, PoshService.XmppServer, new XmppConnectOptions { From = DaneWorld.PeerDomain });
         Assert.True(stream.IsConnected, stream.Reason + "\n" + world.Logs);
         await using var connection = stream.Connection;
         var presented = connection!.Stream.RemoteCertificate;
 
         // Act
-        var ee2 = await validator.VerifyPiggybackedInboundAsync(DaneWorld.Ee2Domain, presented, chain: null, timeout.Token);
-        var mismatch = await validator.VerifyPiggybackedInboundAsync(DaneWorld.MismatchDomain, presented, chain: null, timeout.Token);
+        var ee2 = await client.Validator.VerifyPiggybackedInboundAsync(DaneWorld.Ee2Domain, presented, chain: null, timeout.Token);
+        var mismatch = await client.Validator.VerifyPiggybackedInboundAsync(DaneWorld.MismatchDomain, presented, chain: null, timeout.Token);
 
         // Assert
         Assert.True(ee2.IsAllowed, ee2.Reason);
         Assert.Contains("without dialback", ee2.Reason, StringComparison.Ordinal);
         Assert.False(mismatch.IsAllowed, mismatch.Reason);
         Assert.Contains("verify it by dialback", mismatch.Reason, StringComparison.Ordinal);
-    }
-
-    private static async Task<XmppConnectResult> ConnectAsync(XmppConnector connector, string domain)
-    {
-        using var timeout = new CancellationTokenSource(s_testTimeout);
-        return await connector.ConnectAsync(domain, PoshService.XmppClient, cancellationToken: timeout.Token);
     }
 }

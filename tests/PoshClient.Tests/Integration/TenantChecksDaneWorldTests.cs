@@ -42,10 +42,9 @@ public sealed class TenantChecksDaneWorldTests(DaneWorld world)
 
     private async Task<CheckFinding> FindingAsync(string domain)
     {
-        var (_, connector, lifetime) = world.CreateClient();
-        using var _ = lifetime;
+        using var client = world.CreateClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var probe = await new XmppLiveCertificateProbe(connector).ProbeAsync(domain, PoshService.XmppClient, timeout.Token);
+        var probe = await new XmppLiveCertificateProbe(client.Connector).ProbeAsync(domain, PoshService.XmppClient, timeout.Token);
         Assert.NotNull(probe.Dane);
         return Assert.Single(TenantChecker.DaneFinding(PoshService.XmppClient, probe));
     }

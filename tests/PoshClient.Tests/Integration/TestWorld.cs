@@ -4,15 +4,14 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using PoshClient.Dns;
 using PoshClient.Documents;
-using PoshClient.Verification;
 using PoshClient.Xmpp;
 using PoshTesting;
 
 namespace PoshClient.Tests.Integration;
 
 /// <summary>
-/// One hosting provider and its tenants, built from real components on loopback and shared by the integration
-/// tests (started once per test run):
+/// One hosting provider and its tenants, an <see cref="XmppWorld"/> of real components on loopback shared by the
+/// integration tests (started once per test run):
 /// <list type="bullet">
 /// <item>a test CA that issues every certificate, trusted only by the world's clients;</item>
 /// <item>dnsmasq answering the SRV and A records of the tenants under <c>.test</c>; every name the clients use,
@@ -30,7 +29,7 @@ namespace PoshClient.Tests.Integration;
 /// <remarks>
 /// PoshServer listens on the real HTTPS port 443 of its own loopback address, so the fetcher's default-port URLs
 /// reach it unchanged. The nginx fixture listens on 127.0.0.1 with a free port; for the tenant names it serves
-/// (<see cref="TenantWebServerDomains"/>) the world's HTTP connect callback keeps the DNS resolution but dials
+/// (<see cref="TenantWebServerDomains"/>) the clients' HTTP connect callback keeps the DNS resolution but dials
 /// nginx's port instead of 443, as a port mapping in front of a web server would (likewise for PoshServer's names
 /// when port 443 could not be bound, i.e. when not running as root). Every other connection is made by
 /// <see cref="DnsResolver.CreateHttpConnectCallback"/> unchanged.
@@ -93,16 +92,13 @@ public sealed class TestWorld : IAsyncLifetime
     private static readonly IPAddress s_refusingAddress2 = IPAddress.Parse("127.0.44.3");
 
     private readonly TempDirectory _tenants = new("posh-world-tenants-");
-    private ProsodyServer? _prosody;
-    private DnsmasqServer? _dns;
-    private WorldPoshServer? _poshServer;
-    private NginxServer? _nginx;
+    private XmppWorld _world = null!;
 
     /// <summary>The tenant names whose web server is nginx (their HTTPS port 443 is mapped to nginx's port).</summary>
     public static IReadOnlySet<string> TenantWebServerDomains { get; } =
         new HashSet<string>([ReferenceDomain, RedirectDomain, MissingDomain, ExpiredDomain], StringComparer.OrdinalIgnoreCase);
 
-    internal TestCertificateAuthority Authority { get; } = new("PoshServer Test World Root");
+    internal TestCertificateAuthority Authority => _world.Authority;
 
     /// <summary>Prosody's certificate for the hosted tenants: names only <see cref="HosterXmppName"/>.</summary>
     internal X509Certificate2 HosterCertificate { get; private set; } = null!;
@@ -113,121 +109,86 @@ public sealed class TestWorld : IAsyncLifetime
     /// <summary>A certificate Prosody never presents; the only one in <see cref="MismatchDomain"/>'s document.</summary>
     internal X509Certificate2 OtherCertificate { get; private set; } = null!;
 
-    internal ProsodyServer Prosody => _prosody ?? throw NotStarted();
+    internal ProsodyServer Prosody => _world.Prosody;
 
-    internal DnsmasqServer Dns => _dns ?? throw NotStarted();
+    internal DnsmasqServer Dns => _world.Dns;
 
-    internal WorldPoshServer PoshServer => _poshServer ?? throw NotStarted();
+    internal PoshServerExecutable PoshServer => _world.PoshServer;
 
-    internal NginxServer Nginx => _nginx ?? throw NotStarted();
+    internal NginxServer Nginx => _world.Nginx;
 
     /// <summary>The output of every component, for assertion messages.</summary>
-    public string Logs =>
-        $"--- dnsmasq\n{_dns?.Output}\n--- PoshServer\n{_poshServer?.Output}\n--- nginx\n{_nginx?.Output}\n--- prosody\n{_prosody?.Log}";
+    public string Logs => _world.Logs;
 
     public async Task InitializeAsync()
     {
+        _world = new XmppWorld("PoshServer Test World Root");
         var now = DateTimeOffset.UtcNow;
-        HosterCertificate = Authority.Issue([HosterXmppName]);
-        ExpiredHosterCertificate = Authority.Issue([HosterXmppName], now.AddDays(-60), now.AddDays(-1));
-        OtherCertificate = Authority.Issue(["xmpp.other-hosting.test"]);
-        // Prosody and PoshServer do not depend on each other: start both at once.
-        var prosody = ProsodyServer.StartAsync(ProsodyHosts());
-        var poshServer = StartPoshServerAsync();
-        try
-        {
-            _prosody = await prosody;
-            _dns = await DnsmasqServer.StartAsync(Records(_prosody));
-            _poshServer = await poshServer;
-            _nginx = await NginxServer.StartAsync(await TenantSitesAsync());
-        }
-        catch
-        {
-            // Stop whatever did start, including a server still starting when another component failed.
-            foreach (var pending in new Task[] { prosody, poshServer })
-            {
-                await pending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-
-            _prosody ??= prosody.IsCompletedSuccessfully ? prosody.Result : null;
-            _poshServer ??= poshServer.IsCompletedSuccessfully ? poshServer.Result : null;
-            await DisposeAsync();
-            throw;
-        }
+        HosterCertificate = _world.Issue([HosterXmppName]);
+        ExpiredHosterCertificate = _world.Issue([HosterXmppName], now.AddDays(-60), now.AddDays(-1));
+        OtherCertificate = _world.Issue(["xmpp.other-hosting.test"]);
+        WriteTenants();
+        await _world
+            .WithProsody(ProsodyHosts())
+            .WithDns(world => Records(world.Prosody))
+            // One HTTPS certificate for the hoster's name and every tenant whose /.well-known/posh/ PoshServer serves by Host.
+            .WithPoshServer(s_poshServerAddress, _tenants.Path, HosterPoshName, _world.Issue(s_poshServerNames))
+            .WithNginx(TenantSitesAsync)
+            .StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var component in new IAsyncDisposable?[] { _nginx, _poshServer, _dns, _prosody })
-        {
-            if (component is not null)
-            {
-                await component.DisposeAsync();
-            }
-        }
-
-        _nginx = null;
-        _poshServer = null;
-        _dns = null;
-        _prosody = null;
+        await _world.DisposeAsync();
         _tenants.Dispose();
-        HosterCertificate?.Dispose();
-        ExpiredHosterCertificate?.Dispose();
-        OtherCertificate?.Dispose();
-        Authority.Dispose();
     }
 
     /// <summary>A resolver that asks the world's dnsmasq (after <paramref name="firstServers"/>, if any).</summary>
-    internal DnsResolver CreateResolver(params IPEndPoint[] firstServers)
-    {
-        var options = new DnsResolverOptions { AttemptTimeout = TimeSpan.FromSeconds(1), Attempts = 2, ConnectTimeout = TimeSpan.FromSeconds(5) };
-        foreach (var server in firstServers.Append(Dns.EndPoint))
-        {
-            options.Servers.Add(server);
-        }
-
-        return new DnsResolver(options);
-    }
+    internal DnsResolver CreateResolver(params IPEndPoint[] firstServers) => CreateResolver(_world, firstServers);
 
     /// <summary>
     /// A client with a fresh cache. <paramref name="connectorResolver"/> replaces the resolver of the XMPP connector
     /// only (POSH retrieval keeps the world's plain resolver).
     /// </summary>
-    internal WorldClient CreateClient(DnsResolver? connectorResolver = null, TimeProvider? timeProvider = null)
+    internal WorldClient CreateClient(DnsResolver? connectorResolver = null, TimeProvider? timeProvider = null) =>
+        _world.CreateClient(
+            ConnectThroughDns(_world),
+            options => options.LookupTimeout = TimeSpan.FromSeconds(10),
+            createConnector: validator => new XmppConnector(connectorResolver ?? CreateResolver(), validator, timeProvider),
+            timeProvider: timeProvider);
+
+    private static DnsResolver CreateResolver(XmppWorld world, params IPEndPoint[] firstServers)
     {
-        var options = new PoshClientOptions { WebChainPolicy = Authority.CreateChainPolicy(), LookupTimeout = TimeSpan.FromSeconds(10) };
-        var recording = new RecordingHttpHandler(CreateHttpHandler(options));
-        var http = new HttpClient(recording, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        var verifier = new PoshVerifier(http, options, timeProvider);
-        var validator = new PoshCertificateValidator(verifier, new PoshCertificateValidatorOptions { ChainPolicy = Authority.CreateChainPolicy() }, timeProvider);
-        var connector = new XmppConnector(connectorResolver ?? CreateResolver(), validator, timeProvider);
-        return new WorldClient(http, recording, verifier, validator, connector);
+        var options = world.CreateResolverOptions(firstServers);
+        options.AttemptTimeout = TimeSpan.FromSeconds(1);
+        options.Attempts = 2;
+        options.ConnectTimeout = TimeSpan.FromSeconds(5);
+        return new DnsResolver(options);
     }
 
-    /// <summary>PoshClient's handler for POSH retrieval, connecting through the world's DNS (see the remarks on the class).</summary>
-    internal SocketsHttpHandler CreateHttpHandler(PoshClientOptions options)
+    /// <summary>HTTPS connections for POSH retrieval, through the world's DNS (see the remarks on the class).</summary>
+    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectThroughDns(XmppWorld world)
     {
-        var resolver = CreateResolver();
+        var resolver = CreateResolver(world);
         var viaDns = resolver.CreateHttpConnectCallback();
         var mappedPorts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        if (_poshServer is { EndPoint.Port: not 443 } poshServer)
+        if (world.HasPoshServer && world.PoshServer.EndPoint.Port != 443)
         {
             foreach (var name in s_poshServerNames)
             {
-                mappedPorts[name] = poshServer.EndPoint.Port;
+                mappedPorts[name] = world.PoshServer.EndPoint.Port;
             }
         }
 
-        if (_nginx is { } nginx)
+        if (world.HasNginx)
         {
             foreach (var name in TenantWebServerDomains)
             {
-                mappedPorts[name] = nginx.Port;
+                mappedPorts[name] = world.Nginx.Port;
             }
         }
 
-        var handler = PoshVerifier.CreateHttpHandler(options);
-        handler.ConnectCallback = async (context, cancellationToken) =>
+        return async (context, cancellationToken) =>
         {
             if (context.DnsEndPoint.Port == 443 && mappedPorts.TryGetValue(context.DnsEndPoint.Host, out var port))
             {
@@ -238,16 +199,13 @@ public sealed class TestWorld : IAsyncLifetime
 
             return await viaDns(context, cancellationToken);
         };
-        return handler;
     }
-
-    private static InvalidOperationException NotStarted() => new("The test world is not started.");
 
     private Dictionary<string, X509Certificate2> ProsodyHosts()
     {
         var hosts = new Dictionary<string, X509Certificate2>(StringComparer.Ordinal)
         {
-            [PkixDomain] = Authority.Issue([PkixDomain]),
+            [PkixDomain] = _world.Issue([PkixDomain]),
             [ExpiredDomain] = ExpiredHosterCertificate,
         };
         foreach (var tenant in new[] { DirectDomain, ReferenceDomain, RedirectDomain, MismatchDomain, MissingDomain, DirectTlsDomain, FailoverDomain, LargeSrvDomain })
@@ -300,7 +258,7 @@ public sealed class TestWorld : IAsyncLifetime
         return records;
     }
 
-    private async Task<WorldPoshServer> StartPoshServerAsync()
+    private void WriteTenants()
     {
         Directory.CreateDirectory(_tenants.Combine("certs"));
         File.WriteAllText(_tenants.Combine("certs", "hosting.pem"), HosterCertificate.ExportCertificatePem() + "\n");
@@ -321,16 +279,13 @@ public sealed class TestWorld : IAsyncLifetime
         }
 
         File.WriteAllText(_tenants.Combine(MismatchDomain + ".yaml"), $"domain: {MismatchDomain}\ncertificate_set: other\n");
-
-        // One HTTPS certificate for the hoster's name and every tenant whose /.well-known/posh/ PoshServer serves by Host.
-        using var https = Authority.Issue(s_poshServerNames);
-        return await WorldPoshServer.StartAsync(s_poshServerAddress, _tenants.Path, HosterPoshName, https);
     }
 
-    private async Task<List<NginxSite>> TenantSitesAsync()
+    private async Task<IReadOnlyList<NginxSite>> TenantSitesAsync(XmppWorld world)
     {
         // The operator's workflow: download the reference files PoshServer issues and put them in the tenant's web root.
-        using var http = new HttpClient(CreateHttpHandler(new PoshClientOptions { WebChainPolicy = Authority.CreateChainPolicy() })) { Timeout = TimeSpan.FromSeconds(15) };
+        using var http = world.CreateHttpClient(ConnectThroughDns(world));
+        http.Timeout = TimeSpan.FromSeconds(15);
         var referenceClient = await http.GetByteArrayAsync(new Uri($"https://{HosterPoshName}/posh/{ReferenceDomain}/reference/xmpp-client.json"));
         var referenceServer = await http.GetByteArrayAsync(new Uri($"https://{HosterPoshName}/posh/{ReferenceDomain}/reference/xmpp-server.json"));
         var expiredDocument = PoshDocumentWriter.Write(new FingerprintsDocument
@@ -344,7 +299,7 @@ public sealed class TestWorld : IAsyncLifetime
             new NginxSite
             {
                 ServerName = ReferenceDomain,
-                Certificate = Authority.Issue([ReferenceDomain]),
+                Certificate = world.Issue([ReferenceDomain]),
                 Files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
                 {
                     ["/.well-known/posh/xmpp-client.json"] = referenceClient,
@@ -354,17 +309,17 @@ public sealed class TestWorld : IAsyncLifetime
             new NginxSite
             {
                 ServerName = RedirectDomain,
-                Certificate = Authority.Issue([RedirectDomain]),
+                Certificate = world.Issue([RedirectDomain]),
                 Redirects = new Dictionary<string, (int Status, string Location)>(StringComparer.Ordinal)
                 {
                     ["/.well-known/posh/xmpp-client.json"] = (302, $"https://{HosterPoshName}/posh/{RedirectDomain}/xmpp-client.json"),
                 },
             },
-            new NginxSite { ServerName = MissingDomain, Certificate = Authority.Issue([MissingDomain]) },
+            new NginxSite { ServerName = MissingDomain, Certificate = world.Issue([MissingDomain]) },
             new NginxSite
             {
                 ServerName = ExpiredDomain,
-                Certificate = Authority.Issue([ExpiredDomain]),
+                Certificate = world.Issue([ExpiredDomain]),
                 Files = new Dictionary<string, byte[]>(StringComparer.Ordinal) { ["/.well-known/posh/xmpp-client.json"] = expiredDocument },
             },
         ];

@@ -8,6 +8,7 @@ using PoshClient.Documents;
 using PoshClient.Pkix;
 using PoshClient.Verification;
 using PoshClient.Xmpp;
+using PoshTesting;
 
 namespace PoshClient.Tests.Integration;
 

@@ -10,7 +10,8 @@ namespace PoshServer.Tests.Rotation;
 
 /// <summary>
 /// A tenants directory whose default set is deployed at deployed/xmpp.pem with a next slot at renewed/xmpp.pem,
-/// and the server's services built (not started) over it with a manual clock, so a test drives rotation step by step.
+/// and the server's services built (not started, <see cref="InProcessPoshServer"/>) over it with a manual clock, so a
+/// test drives rotation step by step.
 /// </summary>
 internal sealed class RotationWorld : IAsyncDisposable
 {
@@ -63,20 +64,7 @@ internal sealed class RotationWorld : IAsyncDisposable
     /// <summary>A fresh set of server services over the same directories, as after a restart.</summary>
     public IServiceProvider StartServices()
     {
-        var builder = PoshServerApp.CreateBuilder(
-        [
-            $"--Tenants:Directory={World.Path}",
-            $"--Rotation:StatePath={StatePath}",
-            "--Admin:Enabled=false",
-            "--TenantChecks:Background=false",
-            "--Posh:HostNames:0=posh.hosting.test",
-            "--Posh:PublicBaseUrl=https://posh.hosting.test",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        builder.Services.AddSingleton<TimeProvider>(Clock);
-        var app = PoshServerApp.Build(builder);
-        var problems = PoshServerApp.LoadBeforeStart(app);
-        Assert.Empty(problems);
+        var app = InProcessPoshServer.Build(World.Path, StatePath, services => services.AddSingleton<TimeProvider>(Clock));
         _apps.Add(app);
         return app.Services;
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using PoshClient;
 using PoshClient.Dns;
@@ -12,9 +11,10 @@ using PoshTesting;
 namespace PoshServer.Tests.TenantChecks;
 
 /// <summary>
-/// Tenants whose SRV records (dnsmasq) point at a real Prosody hosting each of them with a different certificate,
-/// and the server's services built over a tenants directory that publishes some of those certificates. The live
-/// probe is the server's default one (PoshClient's XMPP connector); only its DNS and trust anchors are the world's.
+/// An <see cref="XmppWorld"/>: tenants whose SRV records (dnsmasq) point at a real Prosody hosting each of them with a
+/// different certificate, and the server's services built in process over a tenants directory that publishes some of
+/// those certificates. The live probe is the server's default one (PoshClient's XMPP connector); only its DNS and
+/// trust anchors are the world's.
 /// </summary>
 public sealed class LiveProbeWorld : IAsyncLifetime
 {
@@ -33,12 +33,9 @@ public sealed class LiveProbeWorld : IAsyncLifetime
     public const string DownDomain = "down.test";
 
     private readonly TempDirectory _tenants = new("posh-live-probe-");
-    private readonly TestCertificateAuthority _ca = new("PoshServer Live Probe Root");
-    private ProsodyServer? _prosody;
-    private DnsmasqServer? _dns;
-    private WebApplication? _app;
-    private HttpClient? _http;
+    private readonly XmppWorld _world = new("PoshServer Live Probe Root");
     private PoshVerifier? _verifier;
+    private HttpClient? _http;
 
     internal X509Certificate2 Hosted { get; private set; } = null!;
 
@@ -46,38 +43,90 @@ public sealed class LiveProbeWorld : IAsyncLifetime
 
     internal X509Certificate2 Unpublished { get; private set; } = null!;
 
-    internal ProsodyServer Prosody => _prosody ?? throw new InvalidOperationException("not started");
+    internal ProsodyServer Prosody => _world.Prosody;
 
-    internal IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("not started");
+    internal IServiceProvider Services => _world.Services;
 
     /// <summary>The port in <see cref="DownDomain"/>'s SRV record.</summary>
     internal int DownPort { get; private set; }
 
-    public string Logs => $"--- dnsmasq\n{_dns?.Output}\n--- prosody\n{_prosody?.Log}";
+    public string Logs => _world.Logs;
 
     public static string Sha256(X509Certificate2 certificate) => Convert.ToBase64String(certificate.GetCertHash(HashAlgorithmName.SHA256));
 
     public async Task InitializeAsync()
     {
-        Hosted = _ca.Issue([XmppHost]);
-        Pkix = _ca.Issue([PkixDomain]);
-        Unpublished = _ca.Issue([XmppHost]);
-        _prosody = await ProsodyServer.StartAsync(new Dictionary<string, X509Certificate2>(StringComparer.Ordinal)
+        Hosted = _world.Issue([XmppHost]);
+        Pkix = _world.Issue([PkixDomain]);
+        Unpublished = _world.Issue([XmppHost]);
+        await WriteTenantsAsync();
+
+        // The tenants' web servers are not part of this world: POSH lookups fail at once (connection refused), so the
+        // connector decides on PKIX alone and the web check fails; the live check is what is under test.
+        var refusing = new IPEndPoint(IPAddress.Loopback, FreePort.Tcp());
+        var (verifier, http) = _world.CreateVerifier(
+            async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(refusing, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            options => (options.NotFoundCacheTime, options.FailureCacheTime) = (TimeSpan.Zero, TimeSpan.Zero));
+        (_verifier, _http) = (verifier, http);
+
+        var hosts = new Dictionary<string, X509Certificate2>(StringComparer.Ordinal)
         {
             [HostedDomain] = Hosted,
             [PkixDomain] = Pkix,
             [UnpublishedDomain] = Unpublished,
             [DownDomain] = Hosted,
-        });
-        DownPort = FreePort.Tcp(_prosody.Address);
-        var records = new List<DnsmasqRecord>(DnsmasqRecord.Addresses(XmppHost, _prosody.Address));
-        foreach (var domain in new[] { HostedDomain, PkixDomain, UnpublishedDomain, DownDomain })
-        {
-            records.Add(DnsmasqRecord.Srv($"_xmpp-client._tcp.{domain}", XmppHost, string.Equals(domain, DownDomain, StringComparison.Ordinal) ? DownPort : _prosody.C2sPort));
-        }
+        };
+        await _world
+            .WithProsody(hosts)
+            .WithDns(world =>
+            {
+                DownPort = FreePort.Tcp(world.Prosody.Address);
+                var records = new List<DnsmasqRecord>(DnsmasqRecord.Addresses(XmppHost, world.Prosody.Address));
+                foreach (var domain in new[] { HostedDomain, PkixDomain, UnpublishedDomain, DownDomain })
+                {
+                    records.Add(DnsmasqRecord.Srv($"_xmpp-client._tcp.{domain}", XmppHost, string.Equals(domain, DownDomain, StringComparison.Ordinal) ? DownPort : world.Prosody.C2sPort));
+                }
 
-        _dns = await DnsmasqServer.StartAsync(records, ["test"]);
+                return records;
+            })
+            .WithPoshServerServices(
+                _tenants.Path,
+                _tenants.Combine("state/rotation.json"),
+                services =>
+                {
+                    var dnsOptions = _world.CreateResolverOptions();
+                    dnsOptions.AttemptTimeout = TimeSpan.FromSeconds(5);
+                    services.AddSingleton(new DnsResolver(dnsOptions));
+                    services.AddSingleton(verifier);
+                    services.Configure<PoshClientOptions>(o => o.XmppChainPolicy = _world.CreateChainPolicy());
+                },
+                $"--TenantChecks:XmppHosts:0={XmppHost}")
+            .StartAsync();
+    }
 
+    public async Task DisposeAsync()
+    {
+        await _world.DisposeAsync();
+        _verifier?.Dispose();
+        _http?.Dispose();
+        _tenants.Dispose();
+    }
+
+    private async Task WriteTenantsAsync()
+    {
         Directory.CreateDirectory(_tenants.Combine("certs"));
         TestCertificates.WritePem(Hosted, _tenants.Combine("certs/hosting.pem"));
         TestCertificates.WritePem(Pkix, _tenants.Combine("certs/pkix.pem"));
@@ -91,70 +140,5 @@ public sealed class LiveProbeWorld : IAsyncLifetime
         {
             await File.WriteAllTextAsync(_tenants.Combine(domain + ".yaml"), $"domain: {domain}\nservices: [xmpp-client]\nexpires: 3600\n");
         }
-
-        // The tenants' web servers are not part of this world: POSH lookups fail at once (connection refused), so the
-        // connector decides on PKIX alone and the web check fails; the live check is what is under test.
-        var options = new PoshClientOptions { WebChainPolicy = _ca.CreateChainPolicy(), NotFoundCacheTime = TimeSpan.Zero, FailureCacheTime = TimeSpan.Zero };
-        var handler = PoshVerifier.CreateHttpHandler(options);
-        var refusing = new IPEndPoint(IPAddress.Loopback, FreePort.Tcp());
-        handler.ConnectCallback = async (_, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await socket.ConnectAsync(refusing, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        };
-        _http = new HttpClient(handler);
-        _verifier = new PoshVerifier(_http, options);
-
-        var builder = PoshServerApp.CreateBuilder(
-        [
-            $"--Tenants:Directory={_tenants.Path}",
-            $"--Rotation:StatePath={_tenants.Combine("state/rotation.json")}",
-            "--Admin:Enabled=false",
-            "--TenantChecks:Background=false",
-            $"--TenantChecks:XmppHosts:0={XmppHost}",
-            $"--Posh:HostNames:0={PoshServerHost.HosterName}",
-            $"--Posh:PublicBaseUrl=https://{PoshServerHost.HosterName}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        var dnsOptions = new DnsResolverOptions { AttemptTimeout = TimeSpan.FromSeconds(5) };
-        dnsOptions.Servers.Add(_dns.EndPoint);
-        builder.Services.AddSingleton(new DnsResolver(dnsOptions));
-        builder.Services.AddSingleton(_verifier);
-        builder.Services.Configure<PoshClientOptions>(o => o.XmppChainPolicy = _ca.CreateChainPolicy());
-        _app = PoshServerApp.Build(builder);
-        Assert.Empty(PoshServerApp.LoadBeforeStart(_app));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        _verifier?.Dispose();
-        _http?.Dispose();
-        foreach (var component in new IAsyncDisposable?[] { _dns, _prosody })
-        {
-            if (component is not null)
-            {
-                await component.DisposeAsync();
-            }
-        }
-
-        Hosted?.Dispose();
-        Pkix?.Dispose();
-        Unpublished?.Dispose();
-        _ca.Dispose();
-        _tenants.Dispose();
     }
 }

@@ -1,25 +1,24 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using PoshTesting;
 
-namespace PoshClient.Tests.Integration;
+namespace PoshTesting;
 
 /// <summary>
 /// The real PoshServer executable (the build output of src/PoshServer, copied next to the tests) as a separate
 /// process, as an operator runs it: real Kestrel on <c>address:443</c>, an HTTPS certificate from the test CA,
-/// and a tenants directory written by the test world.
+/// and a tenants directory written by the test. The PoshServer part of <see cref="XmppWorld"/>.
 /// </summary>
 /// <remarks>
 /// Port 443 needs root (or CAP_NET_BIND_SERVICE); without it the server takes a free port instead and clients map
-/// 443 to it (see <see cref="TestWorld.CreateHttpHandler"/>), so the tests also run as an ordinary user.
+/// 443 to it (as the integration tests' world does), so the tests also run as an ordinary user.
 /// </remarks>
-internal sealed class WorldPoshServer : IAsyncDisposable
+internal sealed class PoshServerExecutable : IAsyncDisposable
 {
     private readonly ExternalProcess _process;
     private readonly TempDirectory _directory;
 
-    private WorldPoshServer(ExternalProcess process, TempDirectory directory, IPEndPoint endPoint)
+    private PoshServerExecutable(ExternalProcess process, TempDirectory directory, IPEndPoint endPoint)
     {
         _process = process;
         _directory = directory;
@@ -36,7 +35,7 @@ internal sealed class WorldPoshServer : IAsyncDisposable
     /// <param name="tenantsDirectory">The tenants directory.</param>
     /// <param name="hostName">The hoster's POSH host name, also the origin of reference files.</param>
     /// <param name="httpsCertificate">The certificate (with key) for the hoster's name and the tenants served by Host.</param>
-    public static async Task<WorldPoshServer> StartAsync(IPAddress address, string tenantsDirectory, string hostName, X509Certificate2 httpsCertificate)
+    public static async Task<PoshServerExecutable> StartAsync(IPAddress address, string tenantsDirectory, string hostName, X509Certificate2 httpsCertificate)
     {
         var directory = new TempDirectory("posh-world-server-");
         var certificateFile = directory.Combine("https.crt");
@@ -79,7 +78,7 @@ internal sealed class WorldPoshServer : IAsyncDisposable
             throw;
         }
 
-        return new WorldPoshServer(process, directory, endPoint);
+        return new PoshServerExecutable(process, directory, endPoint);
     }
 
     private static bool CanListen(IPAddress address, int port)

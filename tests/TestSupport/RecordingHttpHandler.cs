@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace PoshClient.Tests.Integration;
+namespace PoshTesting;
 
 /// <summary>Notes the moment (<see cref="Stopwatch"/> timestamp) and URL of every request POSH retrieval sends, then passes it on.</summary>
 internal sealed class RecordingHttpHandler : DelegatingHandler
