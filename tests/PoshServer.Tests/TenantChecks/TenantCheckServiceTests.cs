@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using PoshServer.Status;
 using PoshServer.TenantChecks;
@@ -74,7 +73,8 @@ public sealed class TenantCheckServiceTests : IDisposable
 
             lifetime.Start();
 
-            await Eventually.TrueAsync(() => Task.FromResult(results.LastRound is not null), "the first round ran after start");
+            await Eventually.TrueAsync(() => Task.FromResult(logger.Collector.GetSnapshot().Any(r => r.Id.Name == "TenantCheckRoundCompleted")), "the first round ran after start");
+            Assert.NotNull(results.LastRound);
             var round = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Name == "TenantCheckRoundCompleted");
             Assert.Equal("0", round.GetStructuredStateValue("Count"));
         }

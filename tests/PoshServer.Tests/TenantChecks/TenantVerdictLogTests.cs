@@ -44,8 +44,8 @@ public sealed class TenantVerdictLogTests
         Assert.True(log.Observe(Result(CheckVerdict.Pass, s_now), Result(CheckVerdict.Fail, s_now.AddHours(1))));
         Assert.True(log.Observe(Result(CheckVerdict.Fail, s_now.AddHours(1)), Result(CheckVerdict.Pass, s_now.AddHours(2))));
 
-        var names = _logger.Collector.GetSnapshot().Select(r => (r.Id.Name, r.Level)).ToList();
-        Assert.Equal([("TenantCheckVerdictChanged", LogLevel.Warning), ("TenantCheckRecovered", LogLevel.Information)], names);
+        var names = _logger.Collector.GetSnapshot().Select(r => $"{r.Id.Name}:{r.Level}").ToList();
+        Assert.Equal(["TenantCheckVerdictChanged:Warning", "TenantCheckRecovered:Information"], names);
         Assert.Equal("Fail", _logger.LatestRecord.GetStructuredStateValue("Previous"));
     }
 

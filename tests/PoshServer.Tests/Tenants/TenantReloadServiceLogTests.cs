@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using PoshServer.Certificates;
 using PoshServer.Posh;
 using PoshServer.Tenants;
 

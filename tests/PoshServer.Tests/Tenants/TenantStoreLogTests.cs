@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using PoshServer.Certificates;
 using PoshServer.Posh;
 using PoshServer.Tenants;
 using PoshTesting;
