@@ -18,7 +18,8 @@ public static class PoshClientServiceCollectionExtensions
     /// internal DNS resolver (the DO bit set; the AD bit believed from <see cref="PoshClientOptions.DnssecTrustedResolvers"/>
     /// and loopback resolvers), all singletons;
     /// the verifier's named <see cref="HttpClient"/> (<see cref="PoshVerifier.HttpClientName"/>, built by
-    /// <see cref="PoshVerifier.CreateHttpHandler"/>, resolving through <see cref="PoshClientOptions.DnsServers"/> when set);
+    /// <see cref="PoshVerifier.CreateHttpHandler"/>, resolving through <see cref="PoshClientOptions.DnsServers"/> when set,
+    /// without the factory's request logging handlers);
     /// <see cref="TimeProvider.System"/> unless one is registered; and <see cref="PoshClientOptions"/> validated at start-up.
     /// </summary>
     public static IServiceCollection AddPoshClient(this IServiceCollection services, Action<PoshClientOptions>? configure = null)
@@ -54,7 +55,10 @@ public static class PoshClientServiceCollectionExtensions
 
                 return handler;
             })
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // The factory's handlers log every request twice at Information and every failure twice with a stack
+            // trace; the verifier reports each fetch in its result and its own log events instead (issue 14).
+            .RemoveAllLoggers();
         services.TryAddSingleton(provider => new PoshVerifier(
             provider.GetRequiredService<IHttpClientFactory>(),
             provider.GetRequiredService<IOptions<PoshClientOptions>>(),

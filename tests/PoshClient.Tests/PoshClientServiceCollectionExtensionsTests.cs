@@ -1,4 +1,7 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PoshClient.Verification;
@@ -41,6 +44,24 @@ public sealed class PoshClientServiceCollectionExtensionsTests
         Assert.Same(validator, provider.GetRequiredService<PoshClient.Xmpp.PoshCertificateValidator>());
         Assert.NotNull(provider.GetRequiredService<PoshClient.Dns.DnsResolver>());
         Assert.NotNull(client);
+    }
+
+    [Fact]
+    public async Task Issue14_VerifierHttpClient_FailedRequest_IsNotLoggedByTheClientFactoryHandlers()
+    {
+        // Arrange: a request that fails at once (nothing listens on that loopback port).
+        var collector = new FakeLogCollector();
+        var services = new ServiceCollection().AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector))).AddPoshClient();
+        using var provider = services.BuildServiceProvider();
+        using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(PoshVerifier.HttpClientName);
+        var port = FreePort.Tcp(IPAddress.Parse("127.0.75.1"));
+
+        // Act
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri($"http://127.0.75.1:{port}/.well-known/posh/xmpp-client.json")));
+
+        // Assert: the verifier reports the failure in its result; the factory's handlers add nothing (they logged the
+        // request twice and the failure twice with a stack trace, at Information).
+        Assert.DoesNotContain(collector.GetSnapshot(), r => r.Category?.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal) == true);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using PoshClient.Documents;
 
 namespace PoshClient.Verification;
 
-/// <summary>Log events of POSH retrieval and verification (ids 1100–1199).</summary>
+/// <summary>Log events of POSH retrieval and verification, event ids 1100–1199.</summary>
 internal static partial class PoshVerifierLog
 {
     [LoggerMessage(1100, LogLevel.Debug, "POSH lookup for {Domain} ({Service}) ended {Status}: {Reason}", EventName = "PoshLookupCompleted")]

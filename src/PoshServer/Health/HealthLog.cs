@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PoshServer.Health;
 
+/// <summary>Health state change log messages, event ids 300–399.</summary>
 internal static partial class HealthLog
 {
     [LoggerMessage(350, LogLevel.Information, "Health check {Name} is {Status} (was {Previous}): {Description}", EventName = "HealthRecovered")]

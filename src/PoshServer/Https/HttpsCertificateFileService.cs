@@ -20,6 +20,8 @@ internal sealed class HttpsCertificateFileService(
     ILogger<HttpsCertificateFileService> logger) : BackgroundService
 {
     private readonly Dictionary<string, (long Length, DateTime Written)> _stamps = new(StringComparer.Ordinal);
+    // Certificates (file and notAfter) already warned about: once per certificate, not on every reload (issue 14).
+    private readonly HashSet<string> _expiryWarned = new(StringComparer.Ordinal);
     // Renewal tools write the chain and the key one after the other: one look after both.
     private readonly DebouncedSignal _signal = new(TimeSpan.FromMilliseconds(200), timeProvider);
 
@@ -200,7 +202,8 @@ internal sealed class HttpsCertificateFileService(
 
     private void WarnIfExpiresSoon(HttpsCertificateFileOptions file, DateTimeOffset notAfter)
     {
-        if (notAfter - timeProvider.GetUtcNow() < TimeSpan.FromDays(14))
+        // A renewed certificate has another notAfter: it is warned about again if it too expires soon.
+        if (notAfter - timeProvider.GetUtcNow() < TimeSpan.FromDays(14) && _expiryWarned.Add(file.CertificateFile + "|" + notAfter.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
             HttpsLog.ExpiresSoon(logger, file.CertificateFile, notAfter);
         }

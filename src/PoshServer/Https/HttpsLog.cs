@@ -2,21 +2,24 @@ using Microsoft.Extensions.Logging;
 
 namespace PoshServer.Https;
 
+/// <summary>
+/// HTTPS certificate and connection log messages, event ids 200–299. Ids 1–4 of earlier versions became 200–203
+/// (issue 14: they collided with TenantsLog's).
+/// </summary>
 internal static partial class HttpsLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "No HTTPS certificate is configured: serving a SELF-SIGNED DEVELOPMENT CERTIFICATE for {HostNames}. Peers will reject it; configure Https:Certificates or ACME before production use")]
+    [LoggerMessage(200, LogLevel.Warning, "No HTTPS certificate is configured: serving a SELF-SIGNED DEVELOPMENT CERTIFICATE for {HostNames}. Peers will reject it; configure Https:Certificates or ACME before production use", EventName = "HttpsDevelopmentCertificate")]
     public static partial void DevelopmentCertificate(ILogger logger, string hostNames);
 
-    [LoggerMessage(2, LogLevel.Information, "HTTPS certificate for {HostNames} loaded from {File} (expires {NotAfter:u}, {IntermediateCount} intermediate(s))")]
+    [LoggerMessage(201, LogLevel.Information, "HTTPS certificate for {HostNames} loaded from {File} (expires {NotAfter:u}, {IntermediateCount} intermediate(s))", EventName = "HttpsCertificateLoaded")]
     public static partial void Loaded(ILogger logger, string hostNames, string file, DateTimeOffset notAfter, int intermediateCount);
 
-    [LoggerMessage(3, LogLevel.Error, "HTTPS certificate {File} could not be loaded ({Message}); the previous certificate keeps serving")]
+    [LoggerMessage(202, LogLevel.Error, "HTTPS certificate {File} could not be loaded ({Message}); the previous certificate keeps serving", EventName = "HttpsCertificateLoadFailed")]
     public static partial void LoadFailed(ILogger logger, string file, string message);
 
-    [LoggerMessage(4, LogLevel.Warning, "HTTPS certificate {File} expires {NotAfter:u}")]
+    [LoggerMessage(203, LogLevel.Warning, "HTTPS certificate {File} expires {NotAfter:u}", EventName = "HttpsCertificateExpiresSoon")]
     public static partial void ExpiresSoon(ILogger logger, string file, DateTimeOffset notAfter);
 
-    // 250-299: added for many names and ACME start-up (1-4 above predate the per-feature ranges and keep their ids).
     [LoggerMessage(250, LogLevel.Debug, "HTTPS certificate for {HostNames} registered from {File} (expires {NotAfter:u}, {IntermediateCount} intermediate(s)); its context is built on the first handshake", EventName = "HttpsCertificateRegistered")]
     public static partial void Registered(ILogger logger, string hostNames, string file, DateTimeOffset notAfter, int intermediateCount);
 

@@ -32,7 +32,7 @@ internal static class StatusPage
             </style></head><body>
             <h1>PoshServer status</h1>
             """);
-        html.Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">Generated {Time(report.GeneratedAt)} · snapshot generation {report.Generation} built {Time(report.SnapshotBuiltAt)} · {report.Tenants.Count} tenants · {report.Sets.Count} certificate sets · checks completed {(report.ChecksCompletedAt is { } at ? Time(at) : "not yet")}</p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">Generated {Time(report.GeneratedAt)} · snapshot generation {report.Generation} built {Time(report.SnapshotBuiltAt)} · {report.Tenants.Count} tenants · {report.Sets.Count} certificate sets · checks completed {(report.ChecksCompletedAt is { } at ? Time(at) : report.ChecksSchedule == TenantCheckSchedule.NotConfigured ? "never (background checks not configured: set TenantChecks:XmppHosts)" : "not yet")}</p>\n");
 
         if (report.LoadErrors.Count > 0)
         {

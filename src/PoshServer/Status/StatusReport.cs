@@ -1,5 +1,6 @@
 using PoshServer.FailureReports;
 using PoshServer.Rotation;
+using PoshServer.TenantChecks;
 
 namespace PoshServer.Status;
 
@@ -17,6 +18,9 @@ internal sealed record StatusReport
     public required IReadOnlyList<string> LoadErrors { get; init; }
 
     public DateTimeOffset? ChecksCompletedAt { get; init; }
+
+    /// <summary>Whether background tenant checks run (NotConfigured without <c>TenantChecks:XmppHosts</c>).</summary>
+    public TenantCheckSchedule ChecksSchedule { get; init; }
 
     public required IReadOnlyList<StatusTenant> Tenants { get; init; }
 

@@ -17,6 +17,7 @@ internal sealed class StatusReportBuilder(
     IClusterStore cluster,
     ClusterHeartbeatService heartbeat,
     IOptions<ClusterOptions> clusterOptions,
+    IOptions<TenantChecksOptions> checkOptions,
     TimeProvider timeProvider)
 {
     /// <summary>The report, with other replicas' failure reports and heartbeats when the cluster store answers.</summary>
@@ -46,6 +47,7 @@ internal sealed class StatusReportBuilder(
             SnapshotBuiltAt = snapshot.BuiltAt,
             LoadErrors = store.LastResult is { } last ? [.. last.Errors.Select(e => e.ToString())] : [],
             ChecksCompletedAt = checks.LastRound,
+            ChecksSchedule = checkOptions.Value.Schedule,
             Tenants = [.. snapshot.Tenants.Values.OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).Select(t => new StatusTenant
             {
                 Domain = t.Tenant.Domain,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PoshServer.Cluster;
@@ -9,6 +10,8 @@ namespace PoshServer.TenantChecks;
 /// Checks every enabled tenant in the background, a bounded number at a time, once per interval. In a cluster one
 /// replica runs each round: the one that takes the <c>checks/round</c> lease and, re-reading the stored round under
 /// it, still finds a round due; it stores the results (fenced by the lease) and the others show those.
+/// A round looks every tenant up on the network (DNS, HTTPS, XMPP), so background rounds run only when
+/// <c>TenantChecks:XmppHosts</c> is configured, and the first begins once the server listens (issue 14).
 /// </summary>
 internal sealed class TenantCheckService(
     TenantChecker checker,
@@ -19,24 +22,32 @@ internal sealed class TenantCheckService(
     IOptions<TenantChecksOptions> options,
     IOptions<ClusterOptions> clusterOptions,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<TenantCheckService> logger) : BackgroundService
 {
+    private readonly TenantVerdictLog _verdicts = new(logger);
+
     public async Task RunRoundAsync(CancellationToken cancellationToken = default)
     {
         var tenants = store.Current.Tenants.Values.Where(t => !t.Tenant.Disabled).ToList();
         results.Retain(tenants.Select(t => t.Tenant.Domain));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = cancellationToken };
+        var changed = 0;
         await Parallel.ForEachAsync(tenants, parallel, async (tenant, token) =>
         {
+            var previous = results.Get(tenant.Tenant.Domain);
             var result = await checker.CheckAsync(tenant, token);
-            if (result.Overall == CheckVerdict.Fail)
+            if (_verdicts.Observe(previous, result))
             {
-                TenantChecksLog.TenantFailed(logger, result.Domain, result.Verdicts[0].Reason);
+                Interlocked.Increment(ref changed);
             }
         });
         results.LastRound = timeProvider.GetUtcNow();
         var all = results.All;
-        TenantChecksLog.RoundCompleted(logger, all.Count, all.Count(r => r.Overall == CheckVerdict.Pass), all.Count(r => r.Overall == CheckVerdict.Warn), all.Count(r => r.Overall == CheckVerdict.Fail));
+        var passed = all.Count(r => r.Overall == CheckVerdict.Pass);
+        var warned = all.Count(r => r.Overall == CheckVerdict.Warn);
+        var failed = all.Count(r => r.Overall == CheckVerdict.Fail);
+        TenantChecksLog.RoundCompleted(logger, changed > 0 ? LogLevel.Information : LogLevel.Debug, all.Count, passed, warned, failed, changed);
     }
 
     /// <summary>
@@ -81,7 +92,17 @@ internal sealed class TenantCheckService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Background)
+        switch (options.Value.Schedule)
+        {
+            case TenantCheckSchedule.NotConfigured:
+                TenantChecksLog.NotConfigured(logger);
+                return;
+            case TenantCheckSchedule.Off:
+                return;
+        }
+
+        TenantChecksLog.Scheduled(logger, options.Value.Interval);
+        if (!await WhenStartedAsync(stoppingToken))
         {
             return;
         }
@@ -123,6 +144,23 @@ internal sealed class TenantCheckService(
             {
                 // Something changed in the store: look again.
             }
+        }
+    }
+
+    /// <summary>Waits until the host has started (Kestrel listens); false when it stops first.</summary>
+    private async Task<bool> WhenStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), started);
+        using var onStopping = stoppingToken.Register(static state => ((TaskCompletionSource)state!).TrySetCanceled(), started);
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

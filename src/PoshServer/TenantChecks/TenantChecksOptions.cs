@@ -7,11 +7,18 @@ internal sealed class TenantChecksOptions
 {
     public const string Section = "TenantChecks";
 
-    /// <summary>The hoster's XMPP host names that tenants' SRV records must point at. Empty: the SRV check is skipped.</summary>
+    /// <summary>
+    /// The hoster's XMPP host names that tenants' SRV records must point at. Default none: then the SRV check is
+    /// skipped and no background round runs (a round looks every tenant up on the network).
+    /// </summary>
     public List<string> XmppHosts { get; set; } = [];
 
-    /// <summary>Run checks in the background. Default true.</summary>
+    /// <summary>Run checks in the background once <see cref="XmppHosts"/> is set. Default true.</summary>
     public bool Background { get; set; } = true;
+
+    /// <summary>Whether background rounds run, from <see cref="XmppHosts"/> and <see cref="Background"/>.</summary>
+    public TenantCheckSchedule Schedule =>
+        XmppHosts.Count == 0 ? TenantCheckSchedule.NotConfigured : Background ? TenantCheckSchedule.Background : TenantCheckSchedule.Off;
 
     /// <summary>Time between background rounds. Default 1 h; range 1 min – 7 days.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]

@@ -23,6 +23,9 @@ namespace PoshServer.Tenants;
 /// </summary>
 internal sealed class TenantReloadService : BackgroundService
 {
+    /// <summary>The reason logged for the reload that closes the gap between the first load and the watchers.</summary>
+    public const string CatchUpReason = "start-up catch-up";
+
     private readonly TenantStore _store;
     private readonly TenantsOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -36,6 +39,8 @@ internal sealed class TenantReloadService : BackgroundService
     private PosixSignalRegistration? _sighup;
     private ITimer? _retryTimer;
     private int _sighupReceived;
+    private int _catchUpPending;
+    private int _fileEventNoted;
     private int _fullReloadRequested;
     private int _rewatchRequested;
     private long _eventsNoted;
@@ -92,6 +97,7 @@ internal sealed class TenantReloadService : BackgroundService
 
         UpdateWatchers(force: true);
         TenantsLog.Watching(_logger, _options.ResolveDirectory());
+        Volatile.Write(ref _catchUpPending, 1);
         RequestFullReload();
         return base.StartAsync(cancellationToken);
     }
@@ -102,7 +108,9 @@ internal sealed class TenantReloadService : BackgroundService
         {
             // Events that arrived during the debounce are covered by this reload.
             await _signal.WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken);
-            var reason = Interlocked.Exchange(ref _sighupReceived, 0) == 1 ? "SIGHUP" : "file change";
+            // The catch-up reload is named as such unless a file event arrived in time to be covered by it too.
+            var catchUp = Interlocked.Exchange(ref _catchUpPending, 0) == 1 && Interlocked.Exchange(ref _fileEventNoted, 0) == 0;
+            var reason = Interlocked.Exchange(ref _sighupReceived, 0) == 1 ? "SIGHUP" : catchUp ? CatchUpReason : "file change";
             var full = Interlocked.Exchange(ref _fullReloadRequested, 0) == 1;
             var rewatch = Interlocked.Exchange(ref _rewatchRequested, 0) == 1;
             var changed = _changedTenantFiles.Keys.ToList();
@@ -178,6 +186,7 @@ internal sealed class TenantReloadService : BackgroundService
     private void Note(string path, bool inPlace)
     {
         Interlocked.Increment(ref _eventsNoted);
+        Volatile.Write(ref _fileEventNoted, 1);
         var root = Path.TrimEndingDirectorySeparator(_options.ResolveDirectory());
         var name = Path.GetFileName(path);
         if (string.Equals(Path.GetDirectoryName(path), root, StringComparison.Ordinal)
@@ -211,6 +220,7 @@ internal sealed class TenantReloadService : BackgroundService
     private void NoteDirectoryReplaced()
     {
         Interlocked.Increment(ref _eventsNoted);
+        Volatile.Write(ref _fileEventNoted, 1);
         Volatile.Write(ref _rewatchRequested, 1);
         RequestFullReload();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
@@ -10,6 +11,9 @@ namespace PoshServer.Tenants;
 /// </summary>
 internal sealed class TenantStore : IDisposable
 {
+    /// <summary>Withdrawn tenants named in one log line; the count says how many more there were.</summary>
+    public const int MaxWithdrawnNamesLogged = 20;
+
     private readonly TenantCatalogBuilder _builder;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<TenantStore> _logger;
@@ -17,6 +21,9 @@ internal sealed class TenantStore : IDisposable
     private TenantSnapshot _current = TenantSnapshot.Empty;
     private CancellationTokenSource _changeSource = new();
     private ITimer? _expiryTimer;
+    // Warnings already logged: a swap logs only new ones, so an expired certificate is logged once, not on every swap
+    // (issue 14); one that goes away and comes back is logged again.
+    private HashSet<TenantDiagnostic> _loggedWarnings = [];
 
     public TenantStore(TenantCatalogBuilder builder, TimeProvider timeProvider, ILogger<TenantStore> logger)
     {
@@ -69,7 +76,7 @@ internal sealed class TenantStore : IDisposable
                 TenantsLog.ReloadRejected(_logger, reason, errors.Count);
                 foreach (var error in errors)
                 {
-                    TenantsLog.DiagnosticError(_logger, error.ToString());
+                    TenantsLog.DiagnosticError(_logger, error.File, error.Line, error.Column, error.Message, error.Hint);
                 }
             }
 
@@ -102,19 +109,42 @@ internal sealed class TenantStore : IDisposable
     private void Swap(CatalogLoadResult result, string reason)
     {
         var snapshot = result.Snapshot;
-        Volatile.Write(ref _current, snapshot);
+        var previous = Interlocked.Exchange(ref _current, snapshot);
         TenantsLog.Loaded(_logger, snapshot.Tenants.Count, snapshot.Sets.Count, _builder.DirectoryForLogs, snapshot.Generation, reason);
+        LogWithdrawn(previous, snapshot, reason);
         var timings = _builder.LastTimings;
         TenantsLog.LoadTimings(_logger, timings.Total.TotalMilliseconds, timings.Enumerate.TotalMilliseconds, timings.Parse.TotalMilliseconds, timings.Order.TotalMilliseconds, timings.Resolve.TotalMilliseconds);
-        foreach (var warning in result.Diagnostics.Where(d => !d.IsError))
+        var warnings = result.Diagnostics.Where(d => !d.IsError).ToHashSet();
+        foreach (var warning in result.Diagnostics.Where(d => !d.IsError && !_loggedWarnings.Contains(d)))
         {
-            TenantsLog.DiagnosticWarning(_logger, warning.ToString());
+            TenantsLog.DiagnosticWarning(_logger, warning.File, warning.Line, warning.Column, warning.Message, warning.Hint);
         }
 
+        _loggedWarnings = warnings;
+
         ScheduleExpiryReload(snapshot);
-        var previous = Interlocked.Exchange(ref _changeSource, new CancellationTokenSource());
-        previous.Cancel();
-        previous.Dispose();
+        var changeSource = Interlocked.Exchange(ref _changeSource, new CancellationTokenSource());
+        changeSource.Cancel();
+        changeSource.Dispose();
+    }
+
+    /// <summary>
+    /// Tenants served before this swap and not after it (file removed or <c>disabled: true</c>): a revocation says which tenants it withdrew, not only the new count.
+    /// </summary>
+    private void LogWithdrawn(TenantSnapshot previous, TenantSnapshot current, string reason)
+    {
+        var withdrawn = previous.Tenants.Values
+            .Where(t => !t.Tenant.Disabled && (!current.Tenants.TryGetValue(t.Tenant.Domain, out var now) || now.Tenant.Disabled))
+            .Select(t => t.Tenant.Domain)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (withdrawn.Count == 0)
+        {
+            return;
+        }
+
+        var more = withdrawn.Count > MaxWithdrawnNamesLogged ? string.Create(CultureInfo.InvariantCulture, $" and {withdrawn.Count - MaxWithdrawnNamesLogged} more") : string.Empty;
+        TenantsLog.Withdrawn(_logger, withdrawn.Count, reason, string.Join(", ", withdrawn.Take(MaxWithdrawnNamesLogged)), more);
     }
 
     /// <summary>A certificate that expires must stop being published at that moment, even if no file changes.</summary>

@@ -2,32 +2,39 @@ using Microsoft.Extensions.Logging;
 
 namespace PoshServer.Tenants;
 
+/// <summary>
+/// Tenant loading and reload log messages, event ids 100–199. Ids 1–8 of earlier versions became 100–107 (issue 14:
+/// they collided with HttpsLog's).
+/// </summary>
 internal static partial class TenantsLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Loaded {TenantCount} tenants and {SetCount} certificate sets from {Directory} (generation {Generation}, {Reason})")]
+    [LoggerMessage(100, LogLevel.Information, "Loaded {TenantCount} tenants and {SetCount} certificate sets from {Directory} (generation {Generation}, {Reason})", EventName = "TenantsLoaded")]
     public static partial void Loaded(ILogger logger, int tenantCount, int setCount, string directory, long generation, string reason);
 
-    [LoggerMessage(2, LogLevel.Error, "Tenant reload ({Reason}) rejected {ErrorCount} problem(s); the last good version of each rejected file keeps serving")]
+    [LoggerMessage(101, LogLevel.Error, "Tenant reload ({Reason}) rejected {ErrorCount} problem(s); the last good version of each rejected file keeps serving", EventName = "TenantReloadRejected")]
     public static partial void ReloadRejected(ILogger logger, string reason, int errorCount);
 
-    [LoggerMessage(3, LogLevel.Error, "{Diagnostic}")]
-    public static partial void DiagnosticError(ILogger logger, string diagnostic);
+    [LoggerMessage(102, LogLevel.Error, "{File}:{Line}:{Column}: {Problem}. Fix: {Fix}", EventName = "TenantFileError")]
+    public static partial void DiagnosticError(ILogger logger, string file, int line, int column, string problem, string fix);
 
-    [LoggerMessage(4, LogLevel.Warning, "{Diagnostic}")]
-    public static partial void DiagnosticWarning(ILogger logger, string diagnostic);
+    [LoggerMessage(103, LogLevel.Warning, "{File}:{Line}:{Column}: {Problem}. Fix: {Fix}", EventName = "TenantFileWarning")]
+    public static partial void DiagnosticWarning(ILogger logger, string file, int line, int column, string problem, string fix);
 
-    [LoggerMessage(5, LogLevel.Error, "Tenant reload ({Reason}) failed unexpectedly; the current tenants keep serving")]
+    [LoggerMessage(104, LogLevel.Error, "Tenant reload ({Reason}) failed unexpectedly; the current tenants keep serving", EventName = "TenantReloadFailed")]
     public static partial void ReloadFailed(ILogger logger, string reason, Exception exception);
 
-    [LoggerMessage(6, LogLevel.Information, "Watching {Directory} for tenant and certificate changes; send SIGHUP to reload on demand")]
+    [LoggerMessage(105, LogLevel.Information, "Watching {Directory} for tenant and certificate changes; send SIGHUP to reload on demand", EventName = "TenantsWatching")]
     public static partial void Watching(ILogger logger, string directory);
 
-    [LoggerMessage(8, LogLevel.Debug, "Tenant load took {TotalMs:0} ms: list {EnumerateMs:0}, read and parse {ParseMs:0}, order {OrderMs:0}, resolve {ResolveMs:0}")]
-    public static partial void LoadTimings(ILogger logger, double totalMs, double enumerateMs, double parseMs, double orderMs, double resolveMs);
-
-    [LoggerMessage(7, LogLevel.Warning, "File watcher error ({Message}); falling back to a full reload")]
+    [LoggerMessage(106, LogLevel.Warning, "File watcher error ({Message}); falling back to a full reload", EventName = "TenantWatcherError")]
     public static partial void WatcherError(ILogger logger, string message);
 
-    [LoggerMessage(110, LogLevel.Warning, "Tenant load met an I/O error; every tenant keeps serving its last good version, and the load is retried in {Seconds} s")]
+    [LoggerMessage(107, LogLevel.Debug, "Tenant load took {TotalMs:0} ms: list {EnumerateMs:0}, read and parse {ParseMs:0}, order {OrderMs:0}, resolve {ResolveMs:0}", EventName = "TenantLoadTimings")]
+    public static partial void LoadTimings(ILogger logger, double totalMs, double enumerateMs, double parseMs, double orderMs, double resolveMs);
+
+    [LoggerMessage(108, LogLevel.Information, "Withdrew {Count} tenant(s) ({Reason}): {Domains}{More}; their documents now answer 404", EventName = "TenantsWithdrawn")]
+    public static partial void Withdrawn(ILogger logger, int count, string reason, string domains, string more);
+
+    [LoggerMessage(110, LogLevel.Warning, "Tenant load met an I/O error; every tenant keeps serving its last good version, and the load is retried in {Seconds} s", EventName = "TenantLoadRetryScheduled")]
     public static partial void RetryScheduled(ILogger logger, double seconds);
 }
