@@ -25,7 +25,17 @@ internal static class AcmeCertificatesCommand
             async (parseResult, app, loaded, cancellationToken) =>
             {
                 var output = parseResult.InvocationConfiguration.Output;
-                var stored = await app.Services.GetRequiredService<AcmeStorage>().LoadAllStatesAsync(cancellationToken);
+                IReadOnlyList<AcmeNameState> stored;
+                try
+                {
+                    stored = await app.Services.GetRequiredService<AcmeStorage>().LoadAllStatesAsync(cancellationToken);
+                }
+                catch (PoshServer.Cluster.ClusterStoreException ex)
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
+                    return ExitCodes.InvalidConfiguration;
+                }
+
                 var states = WithoutRemovedNames(stored, app.Services.GetRequiredService<IOptionsMonitor<AcmeOptions>>(), loaded.Snapshot);
                 if (parseResult.GetValue(json))
                 {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using PoshServer.Tenants;
@@ -43,7 +44,9 @@ internal static class CliHost
 
     public static WebApplication Build(ParseResult parseResult, string? tenantsDirectory = null, IEnumerable<string>? configuration = null)
     {
-        string[] args = [.. parseResult.UnmatchedTokens, .. configuration ?? []];
+        // Keys the parser handed to an optional argument (see CommandLineUsage.ArgumentValue) are configuration too.
+        var taken = parseResult.Tokens.Where(t => t.Type == TokenType.Argument && CommandLineUsage.IsConfigurationKey(t.Value, out var valueFollows) && !valueFollows);
+        string[] args = [.. taken.Select(t => t.Value), .. parseResult.UnmatchedTokens, .. configuration ?? []];
         if (tenantsDirectory is not null)
         {
             args = [.. args, $"--{TenantsOptions.Section}:{nameof(TenantsOptions.Directory)}={tenantsDirectory}"];

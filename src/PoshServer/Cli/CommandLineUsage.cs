@@ -47,6 +47,12 @@ internal static class CommandLineUsage
         return null;
     }
 
+    /// <summary>
+    /// An optional argument's value, or null when the parser gave it a configuration key that followed the command
+    /// (<c>tenants check --Tenants:Directory=/x</c>: the key is configuration, not the tenant).
+    /// </summary>
+    public static string? ArgumentValue(string? value) => value is not null && IsConfigurationKey(value, out _) ? null : value;
+
     /// <summary>True for a configuration key; <paramref name="valueFollows"/> when its value is the next token.</summary>
     public static bool IsConfigurationKey(string token, out bool valueFollows)
     {

@@ -20,7 +20,7 @@ internal static class TenantsCheckCommand
         {
             var snapshot = loaded.Snapshot;
             var output = parseResult.InvocationConfiguration.Output;
-            var only = parseResult.GetValue(domain);
+            var only = CommandLineUsage.ArgumentValue(parseResult.GetValue(domain));
             var tenants = snapshot.Tenants.Values.Where(t => !t.Tenant.Disabled).OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).ToList();
             if (only is not null)
             {

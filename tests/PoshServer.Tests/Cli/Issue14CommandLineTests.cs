@@ -29,11 +29,35 @@ public sealed class Issue14CommandLineTests : IDisposable
         var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         var section = readme[readme.IndexOf("### Exit codes", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n#", 1, StringComparison.Ordinal)];
-        var documented = Regex.Matches(section, @"^\| (\d+) \| `(\w+)` \|", RegexOptions.Multiline)
-            .ToDictionary(m => m.Groups[2].Value, m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var documented = Regex.Matches(section, @"^\| (?<code>\d+) \| `(?<name>\w+)` \|", RegexOptions.Multiline | RegexOptions.ExplicitCapture, TimeSpan.FromSeconds(1))
+            .ToDictionary(m => m.Groups["name"].Value, m => int.Parse(m.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(defined.OrderBy(p => p.Key, StringComparer.Ordinal), documented.OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal(defined.Count, defined.Values.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("--Tenants:Directory=/etc/posh", true, false)]
+    [InlineData("--Tenants:Directory", true, true)]
+    [InlineData("Tenants:Directory=x", true, false)]
+    [InlineData("/Https:Port=443", true, false)]
+    [InlineData("--environment", true, true)]
+    [InlineData("--jsno", false, false)]
+    [InlineData("exprot", false, false)]
+    [InlineData("/etc/posh/tenants", false, false)]
+    public void Issue14_IsConfigurationKey_OnlySectionKeys(string token, bool expected, bool valueFollows)
+    {
+        Assert.Equal(expected, CommandLineUsage.IsConfigurationKey(token, out var follows));
+        Assert.Equal(valueFollows, follows);
+    }
+
+    [Fact]
+    public void Issue14_StartupProblem_ExitCodeIsThatOfTheFirstKindInOrder()
+    {
+        StartupProblem[] problems = [new(ExitCodes.BindFailed, "b"), new(ExitCodes.InvalidTenants, "t"), new(ExitCodes.CertificateProblem, "c")];
+
+        Assert.Equal(ExitCodes.CertificateProblem, StartupProblem.ExitCodeOf(problems));
+        Assert.Equal(ExitCodes.InvalidConfiguration, StartupProblem.ExitCodeOf([.. problems, new(ExitCodes.InvalidConfiguration, "o")]));
     }
 
     [Theory]
