@@ -4,6 +4,7 @@ using PoshServer.Cluster;
 using PoshServer.FailureReports;
 using PoshServer.Health;
 using PoshServer.Https;
+using PoshServer.Lookups;
 using PoshServer.Metrics;
 using PoshServer.Posh;
 using PoshServer.Rotation;
@@ -45,6 +46,7 @@ internal static class PoshServerApp
                 tenants.GetReloadToken);
         });
         builder.Services.AddRotation();
+        builder.Services.AddLookups();
         builder.Services.AddTenantChecks();
         builder.Services.AddFailureReports();
         builder.Services.AddPoshMetrics();

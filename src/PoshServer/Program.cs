@@ -26,7 +26,15 @@ root.Subcommands.Add(ExportCommand.Create());
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction(ServeCommand.RunAsync);
 
-return await root.Parse(args).InvokeAsync();
+// A typo of a command or an option is a usage error with a suggestion, never a server started or an option ignored.
+var parsed = root.Parse(args);
+if (CommandLineUsage.FindProblem(parsed) is { } usage)
+{
+    await Console.Error.WriteLineAsync(usage);
+    return ExitCodes.Usage;
+}
+
+return await parsed.InvokeAsync();
 
 /// <summary>The entry point, visible to tests.</summary>
 public partial class Program;

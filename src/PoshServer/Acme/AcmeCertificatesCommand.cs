@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using PoshServer.Cli;
+using PoshServer.Tenants;
 
 namespace PoshServer.Acme;
 
@@ -8,34 +12,59 @@ namespace PoshServer.Acme;
 internal static class AcmeCertificatesCommand
 {
     /// <summary>Builds the <c>list</c> command; the host attaches it under its <c>certificates</c> command.</summary>
-    public static Command CreateListCommand(string defaultStoragePath = "data/acme")
+    public static Command CreateListCommand()
     {
         var json = new Option<bool>("--json") { Description = "Write JSON instead of a table." };
-        var storage = new Option<string>("--storage")
-        {
-            Description = "The ACME storage directory (Acme:StoragePath).",
-            DefaultValueFactory = _ => defaultStoragePath,
-        };
+        var storage = new Option<string?>("--storage") { Description = "The ACME storage directory (default: Acme:StoragePath, i.e. data/acme)." };
         var command = new Command("list", "List the certificates PoshServer manages via ACME: state, expiry and next renewal.");
         command.Options.Add(json);
         command.Options.Add(storage);
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var output = parseResult.InvocationConfiguration.Output;
-            using var files = new AcmeStorage(parseResult.GetValue(storage)!);
-            var states = await files.LoadAllStatesAsync(cancellationToken);
-            if (parseResult.GetValue(json))
+        // Configuration keys (--Acme:StoragePath=…, --Cluster:…) as for serve: the list reads the storage serve uses.
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(CliHost.WithTenants(
+            async (parseResult, app, loaded, cancellationToken) =>
             {
-                output.WriteLine(JsonSerializer.Serialize(states, AcmeJsonContext.Default.IReadOnlyListAcmeNameState));
-            }
-            else
-            {
-                Write(output, states);
-            }
+                var output = parseResult.InvocationConfiguration.Output;
+                IReadOnlyList<AcmeNameState> stored;
+                try
+                {
+                    stored = await app.Services.GetRequiredService<AcmeStorage>().LoadAllStatesAsync(cancellationToken);
+                }
+                catch (PoshServer.Cluster.ClusterStoreException ex)
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync(ex.Message);
+                    return ExitCodes.InvalidConfiguration;
+                }
 
-            return 0;
-        });
+                var states = WithoutRemovedNames(stored, app.Services.GetRequiredService<IOptionsMonitor<AcmeOptions>>(), loaded.Snapshot);
+                if (parseResult.GetValue(json))
+                {
+                    await output.WriteLineAsync(JsonSerializer.Serialize(states, AcmeJsonContext.Default.IReadOnlyListAcmeNameState));
+                }
+                else
+                {
+                    Write(output, states);
+                }
+
+                return ExitCodes.Success;
+            },
+            configuration: parseResult => parseResult.GetValue(storage) is { } path ? [$"--{AcmeOptions.SectionName}:{nameof(AcmeOptions.StoragePath)}={path}"] : []));
         return command;
+    }
+
+    /// <summary>
+    /// A stored name that neither Acme:HostNames nor an enabled ACME tenant asks for any more is never renewed: it is
+    /// shown as Removed with no next renewal, rather than as Valid with a renewal that will not happen (issue 14).
+    /// </summary>
+    internal static IReadOnlyList<AcmeNameState> WithoutRemovedNames(IReadOnlyList<AcmeNameState> states, IOptionsMonitor<AcmeOptions> options, TenantSnapshot snapshot)
+    {
+        using var source = new AcmeNameSource(options, new AcmeTenantNames(
+            () => snapshot.Tenants.Values.Select(entry => entry.Tenant).Where(tenant => tenant.Acme && !tenant.Disabled).Select(tenant => tenant.Domain),
+            () => new CancellationChangeToken(CancellationToken.None)));
+        var configured = source.GetNames();
+        return [.. states.Select(state => configured.Contains(state.HostName, StringComparer.OrdinalIgnoreCase)
+            ? state
+            : state with { Status = AcmeNameStatus.Removed, RenewAt = null, NextAttempt = null })];
     }
 
     internal static void Write(TextWriter output, IReadOnlyList<AcmeNameState> states)

@@ -1,25 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PoshClient.Documents;
-using PoshClient.Pkix;
 using PoshClient.Verification;
 using PoshClient.Xmpp;
+using PoshServer.Lookups;
 
 namespace PoshServer.Cli;
 
 /// <summary>
 /// <c>check &lt;domain&gt;</c>: the real handshake a peer would do (SRV, TCP, STARTTLS or direct TLS; DANE, PKIX, then
 /// POSH), printed step by step for an operator at 3 a.m., with each DNS answer's DNSSEC status and the DANE decision.
-/// Exit code 0 when the certificate is accepted for the domain.
+/// Exit code 0 when the certificate is accepted for the domain, <see cref="ExitCodes.CheckFailed"/> otherwise.
 /// </summary>
 internal static class CheckCommand
 {
-    public const int Rejected = 4;
-
     public static Command Create()
     {
         var domain = new Argument<string>("domain") { Description = "The XMPP domain to connect to and authenticate." };
@@ -46,28 +42,26 @@ internal static class CheckCommand
                 return ExitCodes.InvalidConfiguration;
             }
 
-            var chainPolicy = LoadTrust(parseResult.GetValue(trust), out var trustError);
-            if (trustError is not null)
+            // The same settings as the server's "PoshClient" section, so a value is checked the same way.
+            var lookups = new LookupOptions
             {
-                await error.WriteLineAsync(trustError);
+                DnsServers = [.. parseResult.GetValue(dnsServers) ?? []],
+                TrustedRoots = parseResult.GetValue(trust),
+                DnssecTrustedResolvers = [.. parseResult.GetValue(trustAd) ?? []],
+            };
+            var lookupErrors = lookups.ApplyTo(new PoshClient.PoshClientOptions());
+            if (lookupErrors.Count > 0)
+            {
+                foreach (var lookupError in lookupErrors)
+                {
+                    await error.WriteLineAsync(lookupError);
+                }
+
                 return ExitCodes.InvalidConfiguration;
             }
 
             var services = new ServiceCollection().AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-            services.AddPoshClient(options =>
-            {
-                options.WebChainPolicy = chainPolicy;
-                options.XmppChainPolicy = chainPolicy;
-                foreach (var server in parseResult.GetValue(dnsServers) ?? [])
-                {
-                    options.DnsServers.Add(IPEndPoint.TryParse(server, out var endPoint) && endPoint.Port != 0 ? endPoint : new IPEndPoint(IPAddress.Parse(server), 53));
-                }
-
-                foreach (var resolver in parseResult.GetValue(trustAd) ?? [])
-                {
-                    options.DnssecTrustedResolvers.Add(IPAddress.Parse(resolver));
-                }
-            });
+            services.AddPoshClient(options => lookups.ApplyTo(options));
             await using var provider = services.BuildServiceProvider();
             var connector = provider.GetRequiredService<XmppConnector>();
             var target = parseResult.GetValue(domain)!;
@@ -93,29 +87,10 @@ internal static class CheckCommand
                     await output.WriteAsync(Render(report));
                 }
 
-                return report.Accepted ? ExitCodes.Success : Rejected;
+                return report.Accepted ? ExitCodes.Success : ExitCodes.CheckFailed;
             }
         });
         return command;
-    }
-
-    private static X509ChainPolicy? LoadTrust(string? path, out string? error)
-    {
-        error = null;
-        if (path is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return TrustedRoots.LoadPemFile(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            error = $"--trust {path}: {ex.Message}";
-            return null;
-        }
     }
 
     private static string WithoutPrefix(string text, string prefix) =>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
 
 namespace PoshServer.Cli;
 
@@ -18,33 +20,46 @@ internal static class ServeCommand
     {
         var error = parseResult.InvocationConfiguration.Error;
         WebApplication app;
-        IReadOnlyList<string> problems;
         try
         {
             app = PoshServerApp.Build(PoshServerApp.CreateBuilder([.. parseResult.UnmatchedTokens]));
-            problems = PoshServerApp.LoadBeforeStart(app);
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        catch (OptionsValidationException ex)
         {
             await CliHost.WriteInvalidConfigurationAsync(error, "PoshServer cannot start: invalid configuration.", ex);
 
             return ExitCodes.InvalidConfiguration;
         }
 
-        if (problems.Count > 0)
+        await using (app)
         {
-            // First load: refuse to start and print every problem, so one run fixes them all.
-            await error.WriteLineAsync($"PoshServer cannot start: {problems.Count} problem(s).");
-            foreach (var problem in problems)
+            // Options, tenants, certificates and listener addresses: every problem at once, one line each with its fix.
+            var problems = await StartupCheck.RunAsync(app, cancellationToken);
+            if (problems.Count > 0)
             {
-                await error.WriteLineAsync("  " + problem);
+                await error.WriteLineAsync($"PoshServer cannot start: {problems.Count} problem(s).");
+                foreach (var problem in problems)
+                {
+                    await error.WriteLineAsync("  " + problem);
+                }
+
+                return StartupProblem.ExitCodeOf(problems);
             }
 
-            await app.DisposeAsync();
-            return ExitCodes.InvalidTenants;
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex) when (ex.InnerException is AddressInUseException)
+            {
+                // Taken between the probe and Kestrel's bind: Kestrel's message names the address.
+                await error.WriteLineAsync($"PoshServer cannot start: {ex.Message} Fix: stop the process listening there, or choose another port.");
+                return ExitCodes.BindFailed;
+            }
+
+            await app.WaitForShutdownAsync(cancellationToken);
         }
 
-        await app.RunAsync(cancellationToken);
         return ExitCodes.Success;
     }
 }

@@ -43,7 +43,7 @@ internal static class TenantsCommand
             }
 
             return result.HasErrors ? ExitCodes.InvalidTenants : ExitCodes.Success;
-        }, parseResult => parseResult.GetValue(directory)));
+        }, parseResult => CommandLineUsage.ArgumentValue(parseResult.GetValue(directory))));
         return command;
     }
 

@@ -74,7 +74,9 @@ internal sealed class HttpsCertificateFileService(
         {
             inspected[i] = HttpsCertificateLoader.TryInspect(files[i], out var info, out var error) ? (info, null) : (null, error);
         });
-        if (!Load(files[0], isFallback: true, out var fallbackError))
+        // At first start nothing serves yet: the problems are returned for the caller to print, not logged as
+        // "the previous certificate keeps serving" (issue 14).
+        if (!Load(files[0], isFallback: true, out var fallbackError, logFailure: false))
         {
             errors.Add($"Https:Certificates:0: {fallbackError}");
         }
@@ -86,7 +88,6 @@ internal sealed class HttpsCertificateFileService(
             var (info, error) = inspected[i];
             if (info is null)
             {
-                HttpsLog.LoadFailed(logger, files[i].CertificateFile, error!);
                 errors.Add($"Https:Certificates:{i}: {error}");
                 continue;
             }
@@ -162,12 +163,16 @@ internal sealed class HttpsCertificateFileService(
         }
     }
 
-    private bool Load(HttpsCertificateFileOptions file, bool isFallback, out string? error)
+    private bool Load(HttpsCertificateFileOptions file, bool isFallback, out string? error, bool logFailure = true)
     {
         Changed(file);
         if (!HttpsCertificateLoader.TryLoad(file, out var context, out var hostNames, out error))
         {
-            HttpsLog.LoadFailed(logger, file.CertificateFile, error);
+            if (logFailure)
+            {
+                HttpsLog.LoadFailed(logger, file.CertificateFile, error);
+            }
+
             return false;
         }
 

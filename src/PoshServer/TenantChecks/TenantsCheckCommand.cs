@@ -12,13 +12,15 @@ internal static class TenantsCheckCommand
     {
         var domain = new Argument<string?>("domain") { Description = "Check only this tenant (default: all enabled tenants).", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var command = new Command("check", "Check SRV records, the tenant's well-known document and the live XMPP certificate; give a verdict per known verifier.") { domain, json };
+        var dnsServers = new Option<string[]>("--dns-server") { Description = "DNS server (ip or ip:port) for SRV, addresses and the tenants' web servers; repeatable. Default: PoshClient:DnsServers, else /etc/resolv.conf.", AllowMultipleArgumentsPerToken = false };
+        var trust = new Option<string?>("--trust") { Description = "PEM file of root certificates to trust instead of the system store (PoshClient:TrustedRoots)." };
+        var command = new Command("check", "Check SRV records, the tenant's well-known document and the live XMPP certificate; give a verdict per known verifier.") { domain, json, dnsServers, trust };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(CliHost.WithTenants(async (parseResult, app, loaded, cancellationToken) =>
         {
             var snapshot = loaded.Snapshot;
             var output = parseResult.InvocationConfiguration.Output;
-            var only = parseResult.GetValue(domain);
+            var only = CommandLineUsage.ArgumentValue(parseResult.GetValue(domain));
             var tenants = snapshot.Tenants.Values.Where(t => !t.Tenant.Disabled).OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).ToList();
             if (only is not null)
             {
@@ -49,8 +51,8 @@ internal static class TenantsCheckCommand
                 }
             }
 
-            return results.Any(r => r.Overall == CheckVerdict.Fail) ? ExitCodes.InvalidTenants : ExitCodes.Success;
-        }));
+            return results.Any(r => r.Overall == CheckVerdict.Fail) ? ExitCodes.CheckFailed : ExitCodes.Success;
+        }, configuration: parseResult => CliLookupKeys.From(parseResult.GetValue(dnsServers), parseResult.GetValue(trust))));
         return command;
     }
 

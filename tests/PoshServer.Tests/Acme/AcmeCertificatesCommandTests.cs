@@ -17,7 +17,7 @@ public sealed class AcmeCertificatesCommandTests : IDisposable
         var output = new StringWriter();
 
         // Act
-        var exit = await AcmeCertificatesCommand.CreateListCommand().Parse(["--json", "--storage", _directory.Path])
+        var exit = await AcmeCertificatesCommand.CreateListCommand().Parse(["--json", "--storage", _directory.Path, .. ConfiguredNames])
             .InvokeAsync(new InvocationConfiguration { Output = output });
 
         // Assert
@@ -35,7 +35,7 @@ public sealed class AcmeCertificatesCommandTests : IDisposable
         await SeedAsync();
         var output = new StringWriter();
 
-        await AcmeCertificatesCommand.CreateListCommand(_directory.Path).Parse([]).InvokeAsync(new InvocationConfiguration { Output = output });
+        await AcmeCertificatesCommand.CreateListCommand().Parse(["--storage", _directory.Path, .. ConfiguredNames]).InvokeAsync(new InvocationConfiguration { Output = output });
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("NAME", lines[0], StringComparison.Ordinal);
@@ -45,6 +45,10 @@ public sealed class AcmeCertificatesCommandTests : IDisposable
     }
 
     public void Dispose() => _directory.Dispose();
+
+    // Both stored names are still configured (a name that is not is listed as Removed: CommandLineTests).
+    private string[] ConfiguredNames =>
+        ["--Acme:HostNames:0=a.example.test", "--Acme:HostNames:1=b.example.test", $"--Tenants:Directory={Path.Combine(_directory.Path, "no-tenants")}"];
 
     private async Task SeedAsync()
     {
