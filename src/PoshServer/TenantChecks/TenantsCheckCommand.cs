@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PoshClient.Names;
 using PoshServer.Cli;
 using PoshServer.Tenants;
 
@@ -19,15 +20,11 @@ internal static class TenantsCheckCommand
             var snapshot = loaded.Snapshot;
             var output = parseResult.InvocationConfiguration.Output;
             var only = parseResult.GetValue(domain);
-            var tenants = snapshot.Tenants.Values.Where(t => !t.Tenant.Disabled).OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).ToList();
-            if (only is not null)
+            var tenants = SelectTenants(snapshot, only, out var problem);
+            if (problem is not null)
             {
-                tenants = [.. tenants.Where(t => string.Equals(t.Tenant.Domain, only.TrimEnd('.'), StringComparison.OrdinalIgnoreCase))];
-                if (tenants.Count == 0)
-                {
-                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"'{only}' is not an enabled tenant.");
-                    return ExitCodes.NotFound;
-                }
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(problem);
+                return ExitCodes.NotFound;
             }
 
             var checker = app.Services.GetRequiredService<TenantChecker>();
@@ -52,6 +49,31 @@ internal static class TenantsCheckCommand
             return results.Any(r => r.Overall == CheckVerdict.Fail) ? ExitCodes.InvalidTenants : ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The enabled tenants to check, in domain order: all of them, or the one <paramref name="only"/> names. Tenants
+    /// are keyed by A-labels, and the operator may type the U-label, any case or a trailing dot (issue 14); otherwise
+    /// <paramref name="problem"/> says why nothing is selected.
+    /// </summary>
+    internal static List<TenantEntry> SelectTenants(TenantSnapshot snapshot, string? only, out string? problem)
+    {
+        problem = null;
+        var enabled = snapshot.Tenants.Values.Where(t => !t.Tenant.Disabled).OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).ToList();
+        if (only is null)
+        {
+            return enabled;
+        }
+
+        if (!DomainName.TryParseQualified(only, out var name, out var error))
+        {
+            problem = error.Message + ".";
+            return [];
+        }
+
+        var selected = enabled.Where(t => string.Equals(t.Tenant.Domain, name.Value, StringComparison.Ordinal)).ToList();
+        problem = selected.Count == 0 ? $"'{only}' is not an enabled tenant." : null;
+        return selected;
     }
 
     public static string Describe(TenantCheckResult result)
