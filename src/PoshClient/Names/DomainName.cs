@@ -120,7 +120,10 @@ internal sealed record DomainName
     private static bool TryNormalize(string input, out string value, [NotNullWhen(false)] out DomainNameError? error)
     {
         value = string.Empty;
-        var text = input.EndsWith('.') ? input[..^1] : input;
+
+        // UTS 46 maps the ideographic and fullwidth full stops to '.'; do it first so that labels are split as IDNA will.
+        var text = input.Replace('\u3002', '.').Replace('\uFF0E', '.').Replace('\uFF61', '.');
+        text = text.EndsWith('.') ? text[..^1] : text;
         if (text.Length == 0)
         {
             error = Error(DomainNameErrorKind.Empty, input, "is empty");
@@ -133,11 +136,16 @@ internal sealed record DomainName
             return false;
         }
 
-        // Labels are checked before IDNA so that the error names the label at fault. UTS 46 maps other full stops
-        // (U+3002 and friends) to '.', so the A-label form is checked again below.
+        // Labels are checked before IDNA so that the error names the label at fault; the A-label form is checked again below.
         if (FindBadLabel(text.Split('.')) is { } early)
         {
             error = early with { Input = input };
+            return false;
+        }
+
+        if (text.Length > MaxLength && text.All(char.IsAscii))
+        {
+            error = TooLong(input, text.Length);
             return false;
         }
 
@@ -148,7 +156,7 @@ internal sealed record DomainName
         }
         catch (ArgumentException)
         {
-            error = Error(DomainNameErrorKind.InvalidIdna, input, "is not a valid domain name: it is not valid IDNA (RFC 5891)");
+            error = Diagnose(input, text);
             return false;
         }
 
@@ -161,7 +169,7 @@ internal sealed record DomainName
 
         if (ascii.Length > MaxLength)
         {
-            error = Error(DomainNameErrorKind.TooLong, input, string.Create(CultureInfo.InvariantCulture, $"is not a valid domain name: it is {ascii.Length} characters long as A-labels, more than {MaxLength}"));
+            error = TooLong(input, ascii.Length);
             return false;
         }
 
@@ -178,6 +186,42 @@ internal sealed record DomainName
         error = null;
         return true;
     }
+
+    /// <summary>
+    /// IDNA refused the whole name; find out why label by label, because the name may only have become too long through
+    /// Punycode (ICU reports that as an IDNA error). A U-label too long as an A-label is refused by ICU itself, so its
+    /// reason says both.
+    /// </summary>
+    private static DomainNameError Diagnose(string input, string text)
+    {
+        var total = 0;
+        foreach (var label in text.Split('.'))
+        {
+            string ascii;
+            try
+            {
+                ascii = s_idn.GetAscii(label);
+            }
+            catch (ArgumentException)
+            {
+                return Error(DomainNameErrorKind.InvalidIdna, input, string.Create(CultureInfo.InvariantCulture, $"is not a valid domain name: label '{label}' is not valid IDNA (RFC 5891), or longer than {MaxLabelLength} characters as an A-label"), label);
+            }
+
+            if (ascii.Length > MaxLabelLength)
+            {
+                return Error(DomainNameErrorKind.LabelTooLong, input, string.Create(CultureInfo.InvariantCulture, $"is not a valid domain name: label '{label}' is {ascii.Length} characters long as an A-label, more than {MaxLabelLength}"), label);
+            }
+
+            total += ascii.Length + 1;
+        }
+
+        return total - 1 > MaxLength
+            ? TooLong(input, total - 1)
+            : Error(DomainNameErrorKind.InvalidIdna, input, "is not a valid domain name: it is not valid IDNA (RFC 5891)");
+    }
+
+    private static DomainNameError TooLong(string input, int length) =>
+        Error(DomainNameErrorKind.TooLong, input, string.Create(CultureInfo.InvariantCulture, $"is not a valid domain name: it is {length} characters long as A-labels, more than {MaxLength}"));
 
     /// <summary>The first label that is empty, too long, or not letters, digits and hyphens (a U-label passes here).</summary>
     private static DomainNameError? FindBadLabel(string[] labels)
