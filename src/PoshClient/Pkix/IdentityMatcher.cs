@@ -1,4 +1,5 @@
 using PoshClient.Documents;
+using PoshClient.Names;
 
 namespace PoshClient.Pkix;
 
@@ -32,7 +33,7 @@ internal static class IdentityMatcher
         {
             // A server's XmppAddr is a bare domain (RFC 6120 §13.7.1.4); a JID with a localpart or resource is
             // a user's identity and never a domain's.
-            if (DomainNames.TryNormalize(xmppAddr, out var addr) && string.Equals(addr, referenceDomain, StringComparison.Ordinal))
+            if (DomainName.TryParse(xmppAddr, out var addr) && string.Equals(addr.Value, referenceDomain, StringComparison.Ordinal))
             {
                 return "XmppAddr " + xmppAddr;
             }
@@ -53,26 +54,25 @@ internal static class IdentityMatcher
             return false;
         }
 
-        var name = presented.EndsWith('.') ? presented[..^1] : presented;
-        if (!name.Contains('*', StringComparison.Ordinal))
+        // Both sides in the one normalised form (A-labels, lower case, no trailing dot): equal names are equal strings.
+        if (!presented.Contains('*', StringComparison.Ordinal))
         {
-            return string.Equals(name, referenceDomain, StringComparison.OrdinalIgnoreCase);
+            return DomainName.TryParse(presented, out var name) && string.Equals(name.Value, referenceDomain, StringComparison.OrdinalIgnoreCase);
         }
 
-        if (!name.StartsWith("*.", StringComparison.Ordinal) || name.IndexOf('*', 1) >= 0)
+        if (!presented.StartsWith("*.", StringComparison.Ordinal) || presented.IndexOf('*', 1) >= 0)
         {
             return false;
         }
 
-        var parent = name[2..];
         // A wildcard directly under a single label ("*.com") would cover a whole TLD; CA/B forbids it, so do we.
-        if (!parent.Contains('.', StringComparison.Ordinal))
+        if (!DomainName.TryParse(presented[2..], out var parent) || parent.IsSingleLabel)
         {
             return false;
         }
 
         var dot = referenceDomain.IndexOf('.', StringComparison.Ordinal);
-        return dot > 0 && string.Equals(referenceDomain[(dot + 1)..], parent, StringComparison.OrdinalIgnoreCase);
+        return dot > 0 && string.Equals(referenceDomain[(dot + 1)..], parent.Value, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>RFC 4985 / RFC 9525 §6.5: the service label must equal ours and the name portion must equal the domain (no wildcards).</summary>
@@ -89,11 +89,10 @@ internal static class IdentityMatcher
             return false;
         }
 
-        var name = presented[(dot + 1)..];
-        name = name.EndsWith('.') ? name[..^1] : name;
+        // The name portion never carries a wildcard; a '*' makes it no host name at all.
         return string.Equals(presented[..dot], serviceLabel, StringComparison.OrdinalIgnoreCase)
-            && !name.Contains('*', StringComparison.Ordinal)
-            && string.Equals(name, referenceDomain, StringComparison.OrdinalIgnoreCase);
+            && DomainName.TryParse(presented[(dot + 1)..], out var name)
+            && string.Equals(name.Value, referenceDomain, StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsAscii(string value) => value.All(char.IsAscii);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshClient.Pkix;
 
 namespace PoshClient.Verification;
@@ -115,12 +116,12 @@ public sealed class PoshVerifier : IPoshVerifier, IDisposable
     public void Prefetch(string domain, PoshService service)
     {
         ArgumentNullException.ThrowIfNull(domain);
-        if (!PoshDomain.TryNormalize(domain, out var host))
+        if (!DomainName.TryParseQualified(domain, out var name))
         {
             return;
         }
 
-        _ = PrefetchCoreAsync(host, service);
+        _ = PrefetchCoreAsync(name.Value, service);
     }
 
     /// <summary>
@@ -134,7 +135,7 @@ public sealed class PoshVerifier : IPoshVerifier, IDisposable
         using var activity = PoshClientActivities.Source.StartActivity(PoshClientActivities.Verify);
         activity?.SetTag("posh.domain", domain);
         activity?.SetTag("posh.service", service.ToName());
-        if (!PoshDomain.TryNormalize(domain, out var host))
+        if (!DomainName.TryParseQualified(domain, out var name))
         {
             activity?.SetTag("posh.outcome", nameof(PoshVerificationOutcome.NoPoshMaterial));
             return Log(new PoshVerificationResult
@@ -147,6 +148,7 @@ public sealed class PoshVerifier : IPoshVerifier, IDisposable
             });
         }
 
+        var host = name.Value;
         var lookup = await _cache.GetAsync(host, service, bypassCache: false, cancellationToken).ConfigureAwait(false);
         var result = Evaluate(lookup.Result, certificate);
         if (result.Outcome == PoshVerificationOutcome.Mismatch
@@ -187,7 +189,7 @@ public sealed class PoshVerifier : IPoshVerifier, IDisposable
     public async Task<PoshLookupResult> LookupAsync(string domain, PoshService service, bool bypassCache, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(domain);
-        if (!PoshDomain.TryNormalize(domain, out var host))
+        if (!DomainName.TryParseQualified(domain, out var name))
         {
             var now = _timeProvider.GetUtcNow();
             return new PoshLookupResult
@@ -202,6 +204,7 @@ public sealed class PoshVerifier : IPoshVerifier, IDisposable
             };
         }
 
+        var host = name.Value;
         var lookup = await _cache.GetAsync(host, service, bypassCache, cancellationToken).ConfigureAwait(false);
         return lookup.Result;
     }

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using PoshClient.Dane;
 using PoshClient.Dns;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshClient.Pkix;
 using PoshClient.Verification;
 
@@ -75,7 +76,7 @@ public sealed class PoshCertificateValidator
     /// </summary>
     public void Prefetch(string domain, PoshService service)
     {
-        var normalized = DomainNames.Normalize(domain, nameof(domain));
+        var normalized = DomainName.Parse(domain, nameof(domain)).Value;
         _prefetched[(normalized, service)] = true;
         _posh.Prefetch(normalized, service);
     }
@@ -104,7 +105,7 @@ public sealed class PoshCertificateValidator
         SslPolicyErrors sslPolicyErrors,
         CancellationToken cancellationToken = default)
     {
-        var normalized = DomainNames.Normalize(domain, nameof(domain));
+        var normalized = DomainName.Parse(domain, nameof(domain)).Value;
         return IsMissing(certificate, sslPolicyErrors)
             ? Task.FromResult(NoCertificate(normalized, service))
             : ValidateCoreAsync(normalized, service, AsCertificate2(certificate), Intermediates(chain), cancellationToken);
@@ -129,7 +130,7 @@ public sealed class PoshCertificateValidator
         X509Chain? chain,
         CancellationToken cancellationToken = default)
     {
-        var normalized = DomainNames.Normalize(fromDomain, nameof(fromDomain));
+        var normalized = DomainName.Parse(fromDomain, nameof(fromDomain)).Value;
         return certificate is null
             ? Task.FromResult(NoCertificate(normalized, PoshService.XmppServer))
             : VerifyInboundCoreAsync(normalized, AsCertificate2(certificate), Intermediates(chain), cancellationToken);
@@ -179,7 +180,7 @@ public sealed class PoshCertificateValidator
     /// <param name="onDecision">Receives each decision, e.g. to log why a certificate was rejected.</param>
     public RemoteCertificateValidationCallback CreateCallback(string domain, PoshService service, Action<CertificateValidationResult>? onDecision = null)
     {
-        var normalized = DomainNames.Normalize(domain, nameof(domain));
+        var normalized = DomainName.Parse(domain, nameof(domain)).Value;
         return (_, certificate, chain, errors) =>
         {
             var result = ValidateSynchronously(normalized, service, certificate, chain, errors);

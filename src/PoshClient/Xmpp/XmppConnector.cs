@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PoshClient.Dane;
 using PoshClient.Dns;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshClient.Pkix;
 
 namespace PoshClient.Xmpp;
@@ -71,10 +72,10 @@ public sealed class XmppConnector
     /// <param name="cancellationToken">Cancels the whole attempt (then <see cref="OperationCanceledException"/> is thrown).</param>
     public async Task<XmppConnectResult> ConnectAsync(string domain, PoshService service, XmppConnectOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var normalized = DomainNames.Normalize(domain, nameof(domain));
+        var normalized = DomainName.Parse(domain, nameof(domain)).Value;
         options ??= new XmppConnectOptions();
         Validate(options);
-        var from = options.From is null ? null : DomainNames.Normalize(options.From, nameof(options) + ".From");
+        var from = options.From is null ? null : DomainName.Parse(options.From, nameof(options) + ".From").Value;
         var steps = new ConnectStepRecorder(_timeProvider);
         _logger.ConnectStarting(normalized, service.ToName());
 
@@ -221,7 +222,7 @@ public sealed class XmppConnector
     public async Task<PiggybackDecision> CanPiggybackAsync(XmppConnectResult existing, string furtherDomain, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(existing);
-        var normalized = DomainNames.Normalize(furtherDomain, nameof(furtherDomain));
+        var normalized = DomainName.Parse(furtherDomain, nameof(furtherDomain)).Value;
         if (existing.Connection is not { } connection || existing.Report.RemoteAddress is not { } remote
             || connection.Stream.RemoteCertificate is not { } presented)
         {

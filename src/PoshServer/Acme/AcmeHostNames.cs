@@ -1,13 +1,14 @@
-using System.Text.RegularExpressions;
+using PoshClient.Names;
 
 namespace PoshServer.Acme;
 
-/// <summary>The names ACME may order: lower-case A-labels, no trailing dot (Pebble rejects one), no wildcard (http-01 cannot prove it).</summary>
-internal static partial class AcmeHostNames
+/// <summary>
+/// The names ACME may order and store: fully qualified names already in the one normalised form (lower-case A-labels,
+/// no trailing dot — Pebble rejects one), so no wildcard (http-01 cannot prove it). Storage keys are these names, so
+/// anything else read back from storage is refused rather than normalised.
+/// </summary>
+internal static class AcmeHostNames
 {
     public static bool IsValid(string hostName) =>
-        hostName.Length <= 253 && HostNamePattern().IsMatch(hostName);
-
-    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex HostNamePattern();
+        DomainName.IsNormalized(hostName) && hostName.Contains('.', StringComparison.Ordinal);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using PoshClient.Names;
 
 namespace PoshServer.Acme;
 
@@ -23,10 +24,10 @@ internal sealed class AcmeNameSource : IAcmeNameSource, IDisposable
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var name in _options.CurrentValue.HostNames.Concat(_tenants?.GetNames() ?? []))
         {
-            var normalized = name.TrimEnd('.').ToLowerInvariant();
-            if (AcmeHostNames.IsValid(normalized))
+            // The names ACME orders are the names clients send in SNI: A-labels, whatever spelling configured them.
+            if (DomainName.TryParseQualified(name, out var normalized))
             {
-                names.Add(normalized);
+                names.Add(normalized.Value);
             }
         }
 

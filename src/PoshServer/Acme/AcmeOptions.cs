@@ -20,7 +20,7 @@ internal sealed class AcmeOptions
     /// </summary>
     public bool AcceptTermsOfService { get; set; }
 
-    /// <summary>Host names to certify in addition to the tenants that opt in. Lower case A-labels, no trailing dot.</summary>
+    /// <summary>Host names to certify in addition to the tenants that opt in; U-labels, any case and a trailing dot are normalised to A-labels.</summary>
     public IList<string> HostNames { get; } = [];
 
     /// <summary>Where account, certificates, keys and per-name state live. Default: <c>data/acme</c>.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using Microsoft.Extensions.Options;
+using PoshClient.Names;
 
 namespace PoshServer.Acme;
 
@@ -25,9 +26,10 @@ internal sealed class AcmeOptionsValidator : IValidateOptions<AcmeOptions>
 
         foreach (var hostName in options.HostNames)
         {
-            if (!AcmeHostNames.IsValid(hostName))
+            // Any spelling of a host name is accepted (the name source normalises it); a wildcard is not a host name.
+            if (!DomainName.TryParseQualified(hostName, out _, out var error))
             {
-                builder.AddError($"'{hostName}' is not a lower-case DNS name without trailing dot or wildcard.", "Acme:HostNames");
+                builder.AddError(error.Message + ".", "Acme:HostNames");
             }
         }
 

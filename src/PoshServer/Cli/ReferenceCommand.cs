@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshServer.Posh;
 using PoshServer.Tenants;
 
@@ -22,12 +23,13 @@ internal static class ReferenceCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var name = parseResult.GetValue(tenant)!;
-            if (!DomainName.TryNormalize(name, out var domain, out var problem))
+            if (!DomainName.TryParseQualified(name, out var tenantName, out var problem))
             {
-                await error.WriteLineAsync($"'{name}': {problem}.");
+                await error.WriteLineAsync(problem.Message + ".");
                 return ExitCodes.NotFound;
             }
 
+            var domain = tenantName.Value;
             if (!result.Snapshot.TryGetTenant(domain, out var entry))
             {
                 await error.WriteLineAsync($"No tenant '{domain}' in {app.Services.GetRequiredService<TenantCatalogBuilder>().DirectoryForLogs}.");

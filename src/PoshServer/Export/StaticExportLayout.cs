@@ -22,7 +22,7 @@ internal sealed class StaticExportLayout(PoshHostNames hostNames, TenantSetupGui
     public IReadOnlyList<ExportFile> Build(TenantSnapshot snapshot)
     {
         var files = new List<ExportFile>();
-        var hosterNames = hostNames.All.Select(n => n.ToLowerInvariant()).Where(IsSafeHostDirectory).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var hosterNames = hostNames.All.Where(IsSafeHostDirectory).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         foreach (var host in hosterNames)
         {
             // The hoster's own names: the default set's document on the well-known paths (RFC 7711 §3), and the

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshServer.Metrics;
 using PoshServer.Tenants;
 
@@ -61,10 +62,12 @@ internal static class FailureReportEndpoints
             return TypedResults.BadRequest("the body is not a failure report: " + ex.Message);
         }
 
-        if (report is null || !PoshDomain.TryNormalize(report.Domain, out var domain))
+        if (report is null || !DomainName.TryParseQualified(report.Domain, out var parsed))
         {
             return TypedResults.BadRequest("'domain' must be a DNS domain name");
         }
+
+        var domain = parsed.Value;
 
         if (!PoshServiceNames.TryParse(report.Service, out var service))
         {

@@ -28,8 +28,9 @@ internal sealed class FailureReportStore(IOptions<FailureReportsOptions> options
 
     public void Add(FailureReport report)
     {
-        // The key orders by receipt time and is unique per replica, so every replica merges the same set.
-        var key = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{report.Domain.ToLowerInvariant()}/{report.ReceivedAt.UtcTicks:D19}-{cluster?.ReplicaName ?? "local"}-{Interlocked.Increment(ref _sequence)}.json");
+        // The key orders by receipt time and is unique per replica, so every replica merges the same set. The domain
+        // is already the normalised A-label (the endpoint parsed it), so one tenant has one prefix.
+        var key = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{report.Domain}/{report.ReceivedAt.UtcTicks:D19}-{cluster?.ReplicaName ?? "local"}-{Interlocked.Increment(ref _sequence)}.json");
         Insert(key, report);
         if (Shared)
         {
@@ -159,7 +160,7 @@ internal sealed class FailureReportStore(IOptions<FailureReportsOptions> options
     // The shared store keeps the same bound as memory: the newest PerDomain within the window.
     private async Task PruneAsync(string domain, CancellationToken cancellationToken)
     {
-        var items = await cluster!.ListAsync(Prefix + domain.ToLowerInvariant() + "/", ".json", cancellationToken);
+        var items = await cluster!.ListAsync(Prefix + domain + "/", ".json", cancellationToken);
         var cutoff = (timeProvider.GetUtcNow() - options.Value.Window).UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         var excess = items.Count - options.Value.PerDomain;
         var deletes = items

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Net.Security;
-using System.Text;
+using PoshClient.Names;
 
 namespace PoshServer.Https;
 
@@ -13,8 +12,6 @@ namespace PoshServer.Https;
 /// </summary>
 internal sealed class HttpsCertificateStore
 {
-    private static readonly IdnMapping s_idn = new() { AllowUnassigned = false, UseStd3AsciiRules = false };
-
     private ImmutableDictionary<string, HttpsCertificate> _byHost =
         ImmutableDictionary.Create<string, HttpsCertificate>(StringComparer.OrdinalIgnoreCase);
 
@@ -62,22 +59,7 @@ internal sealed class HttpsCertificateStore
     /// ("bücher.example" for "xn--bcher-kva.example"), while certificates and tenants name A-labels
     /// (RFC 5890 §2.3.2.1; RFC 6066 §3 sends the A-label on the wire): both must meet in one key.
     /// </summary>
-    internal static string Normalize(string hostName)
-    {
-        var name = hostName.EndsWith('.') ? hostName[..^1] : hostName;
-        if (Ascii.IsValid(name))
-        {
-            return name;
-        }
-
-        try
-        {
-            return s_idn.GetAscii(name);
-        }
-        catch (ArgumentException)
-        {
-            // Not a valid IDN: it matches no stored name, and the handshake falls back or is refused.
-            return name;
-        }
-    }
+    internal static string Normalize(string hostName) =>
+        // Not a valid host name: it matches no stored name (all were normalised), and the handshake falls back or is refused.
+        DomainName.TryParse(hostName, out var name) ? name.Value : hostName;
 }

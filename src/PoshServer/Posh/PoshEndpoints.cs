@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshServer.Tenants;
 
 namespace PoshServer.Posh;
@@ -99,7 +100,8 @@ internal static class PoshEndpoints
         var services = context.RequestServices;
         return services.GetRequiredService<PoshHostNames>().Contains(Host(context))
             && context.Request.RouteValues["domain"] is string domain
-            && services.GetRequiredService<TenantStore>().Current.TryGetTenant(domain.TrimEnd('.'), out tenant);
+            && DomainName.TryParse(domain, out var name)
+            && services.GetRequiredService<TenantStore>().Current.TryGetTenant(name.Value, out tenant);
     }
 
     private static bool TryParseFile(HttpContext context, [NotNullWhen(true)] out PoshService? service)
@@ -114,7 +116,9 @@ internal static class PoshEndpoints
     /// <remarks>
     /// Read from the raw header, not <c>Request.Host</c>: that decodes "xn--" labels to Unicode (IdnMapping), which
     /// throws on an invalid A-label such as "xn--.example" (a 500 for anyone who sends it) and turns a valid one into
-    /// a U-label, while tenants are keyed by A-labels (RFC 5890 §2.3.2.1), so IDN tenants answered 404.
+    /// a U-label, while tenants are keyed by A-labels (RFC 5890 §2.3.2.1), so IDN tenants answered 404. It is not
+    /// parsed as a <see cref="DomainName"/> on this hot path: the wire carries the A-label, and both the hoster names and
+    /// the tenants are keys in that form compared ignoring case, so a name in any other form simply is not found.
     /// </remarks>
     private static string Host(HttpContext context)
     {

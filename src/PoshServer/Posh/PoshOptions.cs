@@ -9,7 +9,10 @@ internal sealed class PoshOptions
 
     /// <summary>
     /// Host names that are the hoster's own (e.g. posh.hosting.example.net): on these, the well-known paths serve
-    /// the default certificate set's document and the per-tenant URLs are available. Required, at least one.
+    /// the default certificate set's document and the per-tenant URLs are available. Required, at least one; any
+    /// spelling (U-label or A-label, any case, trailing dot) is matched as the A-label. Default: <c>localhost</c> only
+    /// (appsettings.json), a one-entry list so that an operator's list (<c>--Posh:HostNames:0=…</c>,
+    /// <c>Posh__HostNames__0</c>) replaces it whole instead of leaving a default name behind as a hoster name.
     /// </summary>
     [Required]
     [MinLength(1)]

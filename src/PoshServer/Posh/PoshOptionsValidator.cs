@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using PoshServer.Tenants;
+using PoshClient.Names;
 
 namespace PoshServer.Posh;
 
@@ -18,9 +18,11 @@ internal sealed class PoshOptionsValidator : IValidateOptions<PoshOptions>
 
         foreach (var host in options.HostNames)
         {
-            if (!string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) && !DomainName.TryNormalize(host, out _, out var error))
+            // "localhost" is the one single-label name a hoster uses (development, probes); others are qualified names.
+            if (!DomainName.TryParseQualified(host, out _, out var error)
+                && !(error.Kind == DomainNameErrorKind.SingleLabel && string.Equals(error.Label, "localhost", StringComparison.Ordinal)))
             {
-                builder.AddError($"Posh:HostNames contains '{host}': {error}.");
+                builder.AddError($"Posh:HostNames contains '{host}': {error.Message}.");
             }
         }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PoshClient.Dane;
 using PoshClient.Dns;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshClient.Verification;
 using PoshServer.Metrics;
 using PoshServer.Posh;
@@ -78,7 +79,7 @@ internal sealed class TenantChecker(
 
     private async Task<IEnumerable<CheckFinding>> CheckSrvAsync(string domain, PoshService service, CancellationToken cancellationToken)
     {
-        var hosts = options.Value.XmppHosts.Select(h => h.TrimEnd('.')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var hosts = options.Value.XmppHosts.Select(h => DomainName.TryParse(h, out var host) ? host.Value : h).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var name = service.ToName();
         if (hosts.Count == 0)
         {
@@ -117,7 +118,7 @@ internal sealed class TenantChecker(
                 : [Finding(CheckArea.Srv, service, CheckVerdict.Fail, $"no SRV records for {name}: peers connect to {domain} itself, which is not one of our XMPP hosts ({expected})", string.Create(CultureInfo.InvariantCulture, $"Add '{names[0]}. SRV 0 5 {port} {hosts.Order(StringComparer.Ordinal).First()}.'"))];
         }
 
-        var elsewhere = targets.Where(t => !hosts.Contains(t.Record.Target.TrimEnd('.'))).ToList();
+        var elsewhere = targets.Where(t => !(DomainName.TryParse(t.Record.Target, out var target) && hosts.Contains(target.Value))).ToList();
         if (elsewhere.Count > 0)
         {
             var list = string.Join(", ", elsewhere.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} → {t.Record.Target}:{t.Record.Port}")));

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
+using PoshClient.Names;
 using PoshServer.Cli;
 using PoshServer.Tenants;
 
 namespace PoshServer.TenantChecks;
 
-/// <summary><c>tenants check [domain] [--json]</c>: checks tenants' set-up as their peers see it; exit code 1 when any fails.</summary>
+/// <summary><c>tenants check [domain] [--json]</c>: checks tenants' set-up as their peers see it; exit code 4 (CheckFailed) when any fails.</summary>
 internal static class TenantsCheckCommand
 {
     public static Command Create()
@@ -21,15 +22,11 @@ internal static class TenantsCheckCommand
             var snapshot = loaded.Snapshot;
             var output = parseResult.InvocationConfiguration.Output;
             var only = CommandLineUsage.ArgumentValue(parseResult.GetValue(domain));
-            var tenants = snapshot.Tenants.Values.Where(t => !t.Tenant.Disabled).OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).ToList();
-            if (only is not null)
+            var tenants = SelectTenants(snapshot, only, out var problem);
+            if (problem is not null)
             {
-                tenants = [.. tenants.Where(t => string.Equals(t.Tenant.Domain, only.TrimEnd('.'), StringComparison.OrdinalIgnoreCase))];
-                if (tenants.Count == 0)
-                {
-                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"'{only}' is not an enabled tenant.");
-                    return ExitCodes.NotFound;
-                }
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(problem);
+                return ExitCodes.NotFound;
             }
 
             var checker = app.Services.GetRequiredService<TenantChecker>();
@@ -54,6 +51,31 @@ internal static class TenantsCheckCommand
             return results.Any(r => r.Overall == CheckVerdict.Fail) ? ExitCodes.CheckFailed : ExitCodes.Success;
         }, configuration: parseResult => CliLookupKeys.From(parseResult.GetValue(dnsServers), parseResult.GetValue(trust))));
         return command;
+    }
+
+    /// <summary>
+    /// The enabled tenants to check, in domain order: all of them, or the one <paramref name="only"/> names. Tenants
+    /// are keyed by A-labels, and the operator may type the U-label, any case or a trailing dot (issue 14); otherwise
+    /// <paramref name="problem"/> says why nothing is selected.
+    /// </summary>
+    internal static List<TenantEntry> SelectTenants(TenantSnapshot snapshot, string? only, out string? problem)
+    {
+        problem = null;
+        var enabled = snapshot.Tenants.Values.Where(t => !t.Tenant.Disabled).OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).ToList();
+        if (only is null)
+        {
+            return enabled;
+        }
+
+        if (!DomainName.TryParseQualified(only, out var name, out var error))
+        {
+            problem = error.Message + ".";
+            return [];
+        }
+
+        var selected = enabled.Where(t => string.Equals(t.Tenant.Domain, name.Value, StringComparison.Ordinal)).ToList();
+        problem = selected.Count == 0 ? $"'{only}' is not an enabled tenant." : null;
+        return selected;
     }
 
     public static string Describe(TenantCheckResult result)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshClient.Xmpp;
 
 namespace PoshServer.TenantChecks;
@@ -49,6 +50,7 @@ internal sealed class XmppLiveCertificateProbe(XmppConnector connector) : ILiveC
     private static string Endpoint(XmppConnectReport report)
     {
         var endpoint = report.Endpoint ?? report.Attempts[^1].Endpoint;
-        return string.Create(CultureInfo.InvariantCulture, $"{endpoint.Host.TrimEnd('.')}:{endpoint.Port}");
+        var host = DomainName.TryParse(endpoint.Host, out var name) ? name.Value : endpoint.Host;
+        return string.Create(CultureInfo.InvariantCulture, $"{host}:{endpoint.Port}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using PoshClient.Documents;
+using PoshClient.Names;
 using PoshServer.Tenants.Yaml;
 
 namespace PoshServer.Tenants;
@@ -51,13 +52,13 @@ internal static class TenantFileParser
         var domainNode = fields.String("domain", required: true, "Add 'domain: example.com' with the tenant's XMPP domain.");
         if (domainNode is not null)
         {
-            if (DomainName.TryNormalize(domainNode.Value, out var normalized, out var error))
+            if (DomainName.TryParseQualified(domainNode.Value, out var normalized, out var error))
             {
-                domain = normalized;
+                domain = normalized.Value;
             }
             else
             {
-                problems.Add(new YamlProblem(domainNode.Line, domainNode.Column, error, "Use the bare XMPP domain, e.g. 'example.com' or 'bücher.example' (no scheme, port, path or '@')."));
+                problems.Add(new YamlProblem(domainNode.Line, domainNode.Column, error.Message, "Use the bare XMPP domain, e.g. 'example.com' or 'bücher.example' (no scheme, port, path or '@')."));
             }
         }
 

@@ -94,31 +94,4 @@ public sealed class IdentityMatcherTests
         // Assert
         Assert.Null(match);
     }
-
-    [Theory]
-    [InlineData("Example.COM.", "example.com")]
-    [InlineData("bücher.example", "xn--bcher-kva.example")]
-    [InlineData("BÜCHER.example", "xn--bcher-kva.example")]
-    public void TryNormalize_Domain_ALabelLowerCaseWithoutTrailingDot(string domain, string expected)
-    {
-        // Act
-        var ok = DomainNames.TryNormalize(domain, out var normalized);
-
-        // Assert
-        Assert.True(ok);
-        Assert.Equal(expected, normalized);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("*.example.com")]
-    [InlineData("user@example.com")]
-    [InlineData("exa mple.com")]
-    [InlineData("127.0.0.1")]
-    [InlineData("[::1]")]
-    public void TryNormalize_NotADomain_False(string domain)
-    {
-        // Act / Assert
-        Assert.False(DomainNames.TryNormalize(domain, out _));
-    }
 }

@@ -10,7 +10,7 @@ public sealed class AcmeOptionsValidatorTests
     [Theory]
     [InlineData("Acme:DirectoryUrl", "http://ca.example.test/dir", "Acme:DirectoryUrl")]
     [InlineData("Acme:Contact:0", "ops@example.test", "Acme:Contact")]
-    [InlineData("Acme:HostNames:0", "Example.org.", "Acme:HostNames")]
+    [InlineData("Acme:HostNames:0", "exa mple.org", "Acme:HostNames")]
     [InlineData("Acme:HostNames:0", "*.example.org", "Acme:HostNames")]
     [InlineData("Acme:TrustedRootPath", "/nonexistent/root.pem", "Acme:TrustedRootPath")]
     [InlineData("Acme:ExternalAccountKeyId", "kid", "Acme:ExternalAccountKeyId")]
@@ -38,7 +38,7 @@ public sealed class AcmeOptionsValidatorTests
         {
             ["Acme:ChallengePort"] = "70000",
             ["Acme:Contact:0"] = "nobody",
-            ["Acme:HostNames:0"] = "UPPER.example",
+            ["Acme:HostNames:0"] = "bad_name.example",
         });
 
         var result = new AcmeOptionsValidator().Validate(null, options);
