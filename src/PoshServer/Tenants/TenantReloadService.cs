@@ -235,7 +235,17 @@ internal sealed class TenantReloadService : BackgroundService
 
         // A plain file that exists is only looked up by its name; anything else (a directory, a link, a name that is gone)
         // may have held referenced files below it.
-        var below = !File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
+        bool below;
+        try
+        {
+            below = !File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // This runs on the watcher's thread, where an exception would end the process: when in doubt, reload.
+            return true;
+        }
+
         if (_certificates.Knows(path, below))
         {
             return true;
