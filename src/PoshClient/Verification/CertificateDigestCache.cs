@@ -11,8 +11,12 @@ namespace PoshClient.Verification;
 /// </summary>
 internal sealed class CertificateDigestCache
 {
-    private const int Capacity = 1024;
+    /// <summary>Most certificates kept. Peers choose what they present, so the cache is bounded (issue 14): when full, it starts over.</summary>
+    internal const int Capacity = 1024;
     private readonly ConcurrentDictionary<byte[], CertificateDigests> _entries = new(DerComparer.Instance);
+
+    /// <summary>Certificates held now (at most <see cref="Capacity"/>).</summary>
+    internal int Count => _entries.Count;
 
     public CertificateDigests For(ReadOnlySpan<byte> der)
     {

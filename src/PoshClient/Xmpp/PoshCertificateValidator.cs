@@ -42,7 +42,11 @@ public sealed class PoshCertificateValidator
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _poshTimeout;
     private readonly TimeSpan _callbackWait;
-    private readonly ConcurrentDictionary<(string Domain, PoshService Service), bool> _prefetched = new();
+    // When each (domain, service) was prefetched (a timestamp of _timeProvider). The domains come from whoever drives
+    // the connections, a peer included, so the map is bounded (issue 14): a mark lasts PrefetchLifetime, and at
+    // MaxPrefetched marks the oldest quarter is dropped.
+    private readonly ConcurrentDictionary<(string Domain, PoshService Service), long> _prefetched = new();
+    private readonly Lock _trimGate = new();
 
     /// <summary>Creates a validator that uses <paramref name="verifier"/> for POSH.</summary>
     /// <param name="verifier">Retrieves and matches POSH material: a <see cref="PoshVerifier"/>, or a host's own source of material.</param>
@@ -67,19 +71,62 @@ public sealed class PoshCertificateValidator
         _callbackWait = Clamp(options.CallbackPoshWait, TimeSpan.Zero, TimeSpan.FromSeconds(30), nameof(options.CallbackPoshWait));
     }
 
+    /// <summary>Most (domain, service) prefetch marks kept for <see cref="CreateCallback"/>; when full, the oldest quarter is dropped.</summary>
+    internal const int MaxPrefetched = 10_000;
+
+    /// <summary>How long a prefetch lets <see cref="CreateCallback"/> wait for its material: far longer than a connection attempt.</summary>
+    internal static readonly TimeSpan PrefetchLifetime = TimeSpan.FromMinutes(10);
+
     /// <summary>The DNS used for inbound DANE and piggybacking; null when none was configured.</summary>
     internal IXmppDns? Dns { get; }
 
+    /// <summary>Prefetch marks held now (at most <see cref="MaxPrefetched"/>).</summary>
+    internal int PrefetchedCount => _prefetched.Count;
+
     /// <summary>
     /// Starts retrieving the POSH material of (<paramref name="domain"/>, <paramref name="service"/>) in the background,
-    /// so that it is ready when the certificate arrives (RFC 7711 §5). Cheap to call repeatedly.
+    /// so that it is ready when the certificate arrives (RFC 7711 §5). Cheap to call repeatedly. A prefetch lets
+    /// <see cref="CreateCallback"/> use the material for 10 minutes; at most 10,000 (domain, service) pairs are
+    /// remembered (the oldest go first), so domains a peer makes this side connect to cannot grow memory.
     /// </summary>
     public void Prefetch(string domain, PoshService service)
     {
         var normalized = DomainName.Parse(domain, nameof(domain)).Value;
-        _prefetched[(normalized, service)] = true;
+        var key = (normalized, service);
+        if (!_prefetched.ContainsKey(key) && _prefetched.Count >= MaxPrefetched)
+        {
+            TrimPrefetched();
+        }
+
+        _prefetched[key] = _timeProvider.GetTimestamp();
         _posh.Prefetch(normalized, service);
     }
+
+    /// <summary>Drops expired marks, and when that is not enough the oldest, down to three quarters of the bound.</summary>
+    private void TrimPrefetched()
+    {
+        lock (_trimGate)
+        {
+            foreach (var pair in _prefetched)
+            {
+                if (!IsLive(pair.Value))
+                {
+                    _prefetched.TryRemove(pair);
+                }
+            }
+
+            var excess = _prefetched.Count - (MaxPrefetched * 3 / 4);
+            if (excess > 0)
+            {
+                foreach (var pair in _prefetched.ToArray().OrderBy(p => p.Value).Take(excess))
+                {
+                    _prefetched.TryRemove(pair);
+                }
+            }
+        }
+    }
+
+    private bool IsLive(long prefetchedAt) => _timeProvider.GetElapsedTime(prefetchedAt) < PrefetchLifetime;
 
     /// <summary>Reads (or joins the retrieval of) the POSH material, for reports; prefetch it first to avoid a fetch.</summary>
     internal Task<PoshLookupResult> LookupAsync(string domain, PoshService service, CancellationToken cancellationToken) =>
@@ -304,7 +351,7 @@ public sealed class PoshCertificateValidator
     /// </summary>
     private PoshVerificationResult WaitForPrefetchedPosh(string domain, PoshService service, X509Certificate2 leaf)
     {
-        if (!_prefetched.ContainsKey((domain, service)))
+        if (!_prefetched.TryGetValue((domain, service), out var prefetchedAt) || !IsLive(prefetchedAt))
         {
             return new PoshVerificationResult
             {

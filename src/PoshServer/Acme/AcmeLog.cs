@@ -71,4 +71,7 @@ internal static partial class AcmeLog
 
     [LoggerMessage(422, LogLevel.Warning, "The cluster store is unavailable; {HostName} waits for it: {Reason}", EventName = "StoreUnavailable")]
     public static partial void StoreUnavailable(this ILogger logger, string hostName, string reason);
+
+    [LoggerMessage(423, LogLevel.Error, "Installing the certificates other replicas obtained failed; looking again in {Delay}", EventName = "SyncLoopFailed")]
+    public static partial void SyncLoopFailed(this ILogger logger, TimeSpan delay, Exception exception);
 }

@@ -305,6 +305,11 @@ internal sealed class AcmeRenewalService : BackgroundService
             {
                 // Logged by the store; serving goes on with what is installed.
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Top of the background loop (issue 14): log, keep serving what is installed, look again next poll.
+                _logger.SyncLoopFailed(_cluster.PollInterval, ex);
+            }
 
             await WaitAsync(_cluster.PollInterval, changed, stoppingToken, wakeable: false);
         }

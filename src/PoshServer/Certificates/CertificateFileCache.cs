@@ -33,5 +33,34 @@ internal sealed class CertificateFileCache
         return (certificate, error);
     }
 
+    /// <summary>
+    /// Whether a reload has read (or tried to read: a missing file counts) <paramref name="path"/>, or, with
+    /// <paramref name="orBelow"/>, anything below it. The watchers use it to tell a certificate's change from an
+    /// unrelated file's in the same directory (issue 14). Stale entries of files no longer referenced only cost a reload.
+    /// </summary>
+    public bool Knows(string path, bool orBelow)
+    {
+        if (_entries.ContainsKey(path))
+        {
+            return true;
+        }
+
+        if (!orBelow)
+        {
+            return false;
+        }
+
+        var prefix = Path.TrimEndingDirectorySeparator(path) + Path.DirectorySeparatorChar;
+        foreach (var key in _entries.Keys)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private sealed record Entry((long Length, DateTime LastWriteUtc) Stamp, PublishedCertificate? Certificate, string? Error);
 }

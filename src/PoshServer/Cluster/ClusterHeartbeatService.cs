@@ -46,6 +46,16 @@ internal sealed class ClusterHeartbeatService(
 
                 failing = true;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A contributor's bug must not stop the host (issue 14): reported like an unreachable store, tried again.
+                if (!failing)
+                {
+                    logger.HeartbeatFailed(ex.Message);
+                }
+
+                failing = true;
+            }
 
             try
             {

@@ -8,12 +8,17 @@ namespace PoshServer.FailureReports;
 
 /// <summary>
 /// Reports in memory, per domain: the newest <see cref="FailureReportsOptions.PerDomain"/> within the window. Only
-/// hosted tenants' domains are accepted, so the number of domains is bounded by the tenant count. In a cluster each
+/// hosted tenants' domains are accepted, so the number of domains is bounded by the tenant count, and the reports (and
+/// the keys remembered to merge other replicas' reports once) by tenants × PerDomain (issue 14). In a cluster each
 /// report is also written to the shared store under <c>reports/&lt;domain&gt;/</c> (queued while the store is
-/// unreachable, so none is lost), and <see cref="RefreshAsync"/> brings in the ones other replicas received.
+/// unreachable: the newest <see cref="MaxUnsent"/>, older ones are dropped from the queue but stay in memory), and
+/// <see cref="RefreshAsync"/> brings in the ones other replicas received.
 /// </summary>
 internal sealed class FailureReportStore(IOptions<FailureReportsOptions> options, TimeProvider timeProvider, IClusterStore? cluster = null) : IDisposable
 {
+    /// <summary>Reports queued for an unreachable shared store at most; reporters are peers, so the queue is bounded.</summary>
+    internal const int MaxUnsent = 10_000;
+
     private const string Prefix = "reports/";
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedList<(string Key, FailureReport Report)>> _byDomain = new(StringComparer.OrdinalIgnoreCase);
@@ -23,6 +28,21 @@ internal sealed class FailureReportStore(IOptions<FailureReportsOptions> options
     private long _sequence;
 
     private bool Shared => cluster?.IsShared == true;
+
+    /// <summary>Report keys remembered (one per report held in memory).</summary>
+    internal int KnownCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _known.Count;
+            }
+        }
+    }
+
+    /// <summary>Reports waiting for the shared store (at most <see cref="MaxUnsent"/>).</summary>
+    internal int UnsentCount => _unsent.Count;
 
     public void Dispose() => _flushGate.Dispose();
 
@@ -35,6 +55,11 @@ internal sealed class FailureReportStore(IOptions<FailureReportsOptions> options
         if (Shared)
         {
             _unsent.Enqueue((key, report));
+            while (_unsent.Count > MaxUnsent && _unsent.TryDequeue(out _))
+            {
+                // The oldest waiting report is dropped from the queue; this replica still shows it.
+            }
+
             _ = FlushAsync(CancellationToken.None);
         }
     }
@@ -74,6 +99,7 @@ internal sealed class FailureReportStore(IOptions<FailureReportsOptions> options
             {
                 while (list.Last is { } last && last.Value.Report.ReceivedAt < cutoff)
                 {
+                    _known.Remove(last.Value.Key);
                     list.RemoveLast();
                 }
 
@@ -130,6 +156,7 @@ internal sealed class FailureReportStore(IOptions<FailureReportsOptions> options
 
             while (list.Count > options.Value.PerDomain)
             {
+                _known.Remove(list.Last!.Value.Key);
                 list.RemoveLast();
             }
         }

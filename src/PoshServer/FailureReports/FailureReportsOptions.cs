@@ -23,7 +23,10 @@ internal sealed class FailureReportsOptions
     [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Reports accepted per client IP address per minute. Default 10; range 1 – 10000.</summary>
+    /// <summary>
+    /// Reports accepted per client address per minute (an IPv6 client counts per /64; addresses are spread over at most
+    /// 4,096 limiters, so memory is bounded whatever the peers). Default 10; range 1 – 10000.
+    /// </summary>
     [Range(1, 10_000)]
     public int PermitsPerMinute { get; set; } = 10;
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Options;
 using PoshServer.Cluster;
 
@@ -28,9 +27,9 @@ internal static class FailureReportsServiceCollectionExtensions
             limiter.AddPolicy(FailureReportEndpoints.RateLimitPolicy, context =>
             {
                 var permits = context.RequestServices.GetRequiredService<IOptions<FailureReportsOptions>>().Value.PermitsPerMinute;
-                var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+                // Bounded: at most FailureReportRateLimitPartition.Buckets limiters, whatever addresses peers use (issue 14).
                 return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
-                    address.ToString(),
+                    FailureReportRateLimitPartition.For(context.Connection.RemoteIpAddress),
                     _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
         });

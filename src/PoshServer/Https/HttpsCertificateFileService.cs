@@ -122,15 +122,20 @@ internal sealed class HttpsCertificateFileService(
             return;
         }
 
-        var watchers = files
+        var watched = files
             .SelectMany(f => new[] { f.CertificateFile, f.KeyFile })
-            .Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!)
+            .Select(Path.GetFullPath)
+            .ToHashSet(StringComparer.Ordinal);
+        var watchers = watched
+            .Select(f => Path.GetDirectoryName(f)!)
             .Distinct(StringComparer.Ordinal)
             .Select(directory => DirectoryWatch.TryStart(
                 new DirectoryWatchOptions { Directory = directory },
                 change =>
                 {
-                    if (change.Kind != FileChangeKind.Deleted)
+                    // Only the configured files, and a Secret volume's "..data" flip: a key backup or a renewal tool's
+                    // log beside them is not a reason to look (issue 14).
+                    if (change.Kind != FileChangeKind.Deleted && (watched.Contains(change.Path) || Path.GetFileName(change.Path).StartsWith("..", StringComparison.Ordinal)))
                     {
                         _signal.Signal();
                     }
@@ -145,12 +150,29 @@ internal sealed class HttpsCertificateFileService(
             {
                 // Also poll once a minute: some renewal tools swap symlinked directories, which not every watcher reports.
                 await _signal.WaitAsync(TimeSpan.FromMinutes(1), stoppingToken);
-                for (var i = 0; i < files.Count; i++)
+                var current = -1;
+                try
                 {
-                    if (Changed(files[i]))
+                    for (current = 0; current < files.Count; current++)
                     {
-                        Load(files[i], isFallback: i == 0, out _);
+                        if (Changed(files[current]))
+                        {
+                            Load(files[current], isFallback: current == 0, out _);
+                        }
                     }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Top of the background loop: a BackgroundService that throws stops the host (the default
+                    // BackgroundServiceExceptionBehavior.StopHost), and the installed certificates serve fine (issue 14).
+                    // The file at hand is forgotten, so the next pass loads it again.
+                    if (current >= 0 && current < files.Count)
+                    {
+                        _stamps.Remove(files[current].CertificateFile);
+                        _stamps.Remove(files[current].KeyFile);
+                    }
+
+                    HttpsLog.FileLoopFailed(logger, ex);
                 }
             }
         }

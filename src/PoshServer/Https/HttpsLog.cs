@@ -40,4 +40,7 @@ internal static partial class HttpsLog
 
     [LoggerMessage(256, LogLevel.Warning, "Https:ReleaseIdleTlsBuffers is on but this runtime's TLS connections cannot be reached (not Linux/OpenSSL, or SslStream internals changed): idle TLS connections keep their record buffers (~34 KB each)", EventName = "TlsBufferReleaseUnsupported")]
     public static partial void TlsBufferReleaseUnsupported(ILogger logger);
+
+    [LoggerMessage(257, LogLevel.Error, "Looking at the HTTPS certificate files failed unexpectedly; the installed certificates keep serving and the files are looked at again on the next change or poll", EventName = "HttpsCertificateFileLoopFailed")]
+    public static partial void FileLoopFailed(ILogger logger, Exception exception);
 }

@@ -52,6 +52,9 @@ internal sealed class TenantCatalogBuilder
 
     public string DirectoryForLogs => _tenantsOptions.Value.ResolveDirectory();
 
+    /// <summary>How soon a load that failed is tried again (<see cref="TenantsOptions.RetryInterval"/>).</summary>
+    public TimeSpan RetryInterval => _tenantsOptions.Value.RetryInterval;
+
     /// <summary>Where the time of the last load went, for the reload log line (large directories).</summary>
     public CatalogLoadTimings LastTimings { get; private set; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 

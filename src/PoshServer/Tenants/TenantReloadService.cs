@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PoshServer.Certificates;
 using PoshServer.Telemetry;
 using PoshServer.Watching;
 
@@ -34,6 +35,7 @@ internal sealed class TenantReloadService : BackgroundService
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly ConcurrentDictionary<string, byte> _changedTenantFiles = new(StringComparer.Ordinal);
     private readonly TenantFileSettler _settler;
+    private readonly CertificateFileCache _certificates;
     private readonly Lock _watcherGate = new();
     private HashSet<string> _watchedDirectories = new(StringComparer.Ordinal);
     private PosixSignalRegistration? _sighup;
@@ -44,9 +46,11 @@ internal sealed class TenantReloadService : BackgroundService
     private int _fullReloadRequested;
     private int _rewatchRequested;
     private long _eventsNoted;
+    private long _fullReloadsRequested;
 
-    public TenantReloadService(TenantStore store, TenantFileSettler settler, IOptions<TenantsOptions> options, TimeProvider timeProvider, ILogger<TenantReloadService> logger)
+    public TenantReloadService(TenantStore store, TenantFileSettler settler, CertificateFileCache certificates, IOptions<TenantsOptions> options, TimeProvider timeProvider, ILogger<TenantReloadService> logger)
     {
+        _certificates = certificates;
         _store = store;
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -58,6 +62,9 @@ internal sealed class TenantReloadService : BackgroundService
 
     /// <summary>File events seen so far: lets tests wait for the watcher instead of sleeping.</summary>
     internal long EventsNoted => Interlocked.Read(ref _eventsNoted);
+
+    /// <summary>Full reloads asked for so far (by file events, SIGHUP, retries): lets tests see that an event caused none.</summary>
+    internal long FullReloadsRequested => Interlocked.Read(ref _fullReloadsRequested);
 
     /// <summary>Tenant files written in place that are waiting to settle.</summary>
     internal int SettlingFiles => _settler.PendingCount;
@@ -179,9 +186,10 @@ internal sealed class TenantReloadService : BackgroundService
 
     /// <summary>
     /// A tenant file (top level of the tenants directory) is reloaded on its own: at once when renamed into place or
-    /// deleted, after settling when written in place. Anything else — the certificate sets file, certificates,
-    /// subdirectories, a ConfigMap's <c>..data</c> flip — changes what any tenant publishes and triggers a full load.
-    /// Hidden plain files (editors' temporaries) are ignored: the rename that puts them in place is an event for the real name.
+    /// deleted, after settling when written in place. The certificate sets file, a certificate a load reads, a directory
+    /// above one, or a ConfigMap's <c>..data</c> flip changes what any tenant publishes and triggers a full load; any
+    /// other file (a README, a backup, a key beside its certificate) triggers nothing (issue 14). Hidden plain files
+    /// (editors' temporaries) are ignored: the rename that puts them in place is an event for the real name.
     /// </summary>
     private void Note(string path, bool inPlace)
     {
@@ -213,7 +221,58 @@ internal sealed class TenantReloadService : BackgroundService
             }
         }
 
+        if (!string.Equals(path, Path.Combine(root, _options.CertificateSetsFile), StringComparison.Ordinal) && !Matters(path))
+        {
+            // A README, a backup, a key or any file no tenant or set reads: no reload (issue 14).
+            return;
+        }
+
         RequestFullReload();
+    }
+
+    /// <summary>
+    /// Whether an event outside the tenant files can change what is published: a certificate a load read (or tried to
+    /// read), a set's rotation file, a directory or link above one of them (a renewal tool swapping a symlinked
+    /// directory, a subdirectory renamed), or a ConfigMap/Secret volume's <c>..data</c> flip.
+    /// </summary>
+    private bool Matters(string path)
+    {
+        if (Path.GetFileName(path).StartsWith("..", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // A plain file that exists is only looked up by its name; anything else (a directory, a link, a name that is gone)
+        // may have held referenced files below it.
+        bool below;
+        try
+        {
+            below = !File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // This runs on the watcher's thread, where an exception would end the process: when in doubt, reload.
+            return true;
+        }
+
+        if (_certificates.Knows(path, below))
+        {
+            return true;
+        }
+
+        var prefix = Path.TrimEndingDirectorySeparator(path) + Path.DirectorySeparatorChar;
+        foreach (var set in _store.Current.Sets.Values)
+        {
+            foreach (var file in set.Set.Certificates.Select(c => c.Path).Concat(set.Set.Rotation.WatchedFiles))
+            {
+                if (string.Equals(file, path, StringComparison.Ordinal) || (below && file.StartsWith(prefix, StringComparison.Ordinal)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The tenants directory's own name changed in its parent: it was replaced, moved, or its link flipped.</summary>
@@ -227,6 +286,7 @@ internal sealed class TenantReloadService : BackgroundService
 
     private void RequestFullReload()
     {
+        Interlocked.Increment(ref _fullReloadsRequested);
         Volatile.Write(ref _fullReloadRequested, 1);
         Signal();
     }
@@ -265,36 +325,46 @@ internal sealed class TenantReloadService : BackgroundService
             foreach (var directory in wanted)
             {
                 TryWatch(directory, root);
-            }
 
-            if (Path.GetDirectoryName(root) is { } parent && Directory.Exists(parent))
-            {
-                var parentWatch = new DirectoryWatchOptions
-                {
-                    Directory = parent,
-                    Filter = Path.GetFileName(root),
-                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Attributes,
-                };
-                var watcher = DirectoryWatch.TryStart(
-                    parentWatch,
-                    _ => NoteDirectoryReplaced(),
-                    ex =>
-                    {
-                        TenantsLog.WatcherError(_logger, ex.Message);
-                        NoteDirectoryReplaced();
-                    },
-                    out var error);
-                if (watcher is null)
-                {
-                    TenantsLog.WatcherError(_logger, error!);
-                }
-                else
-                {
-                    _watchers.Add(watcher);
-                }
+                // A certificate's directory may vanish, be replaced or come back just like the tenants directory: a
+                // watcher follows the directory, not its name, so its parent is watched for the name (issue 14).
+                WatchName(directory);
             }
 
             _watchedDirectories = wanted;
+        }
+    }
+
+    /// <summary>Watches <paramref name="directory"/>'s parent for the directory's own name (moved away, replaced, back).</summary>
+    private void WatchName(string directory)
+    {
+        if (Path.GetDirectoryName(directory) is not { } parent || !Directory.Exists(parent))
+        {
+            return;
+        }
+
+        var parentWatch = new DirectoryWatchOptions
+        {
+            Directory = parent,
+            Filter = Path.GetFileName(directory),
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Attributes,
+        };
+        var watcher = DirectoryWatch.TryStart(
+            parentWatch,
+            _ => NoteDirectoryReplaced(),
+            ex =>
+            {
+                TenantsLog.WatcherError(_logger, ex.Message);
+                NoteDirectoryReplaced();
+            },
+            out var error);
+        if (watcher is null)
+        {
+            TenantsLog.WatcherError(_logger, error!);
+        }
+        else
+        {
+            _watchers.Add(watcher);
         }
     }
 

@@ -169,6 +169,34 @@ internal sealed class TenantStore : IDisposable
             due = TimeSpan.FromDays(30);
         }
 
-        _expiryTimer = _timeProvider.CreateTimer(_ => ThreadPool.UnsafeQueueUserWorkItem(_ => Reload("certificate expiry"), null), null, due, Timeout.InfiniteTimeSpan);
+        ScheduleExpiryTimer(due);
+    }
+
+    private void ScheduleExpiryTimer(TimeSpan due) =>
+        _expiryTimer = _timeProvider.CreateTimer(_ => ThreadPool.UnsafeQueueUserWorkItem(static state => ((TenantStore)state!).ReloadOnExpiry(), this), null, due, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// The expiry reload runs on the thread pool, where an exception would end the process (issue 14). A failure is
+    /// reported as the reload service reports one (health Degraded, status loadErrors), the snapshot being served stays,
+    /// and the reload is tried again after <see cref="TenantsOptions.RetryInterval"/>.
+    /// </summary>
+    private void ReloadOnExpiry()
+    {
+        const string reason = "certificate expiry";
+        try
+        {
+            Reload(reason);
+        }
+        catch (Exception ex)
+        {
+            lock (_reloadGate)
+            {
+                _expiryTimer?.Dispose();
+                ScheduleExpiryTimer(_builder.RetryInterval);
+            }
+
+            RecordFailure(reason, ex);
+            TenantsLog.ReloadFailed(_logger, reason, ex);
+        }
     }
 }

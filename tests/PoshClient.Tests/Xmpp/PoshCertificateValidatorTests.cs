@@ -188,6 +188,45 @@ public sealed class PoshCertificateValidatorTests : IDisposable
         Assert.True(without.Pkix?.Failures.HasFlag(PkixFailures.UntrustedRoot), without.Reason);
     }
 
+    [Fact]
+    public void Issue14_PrefetchOfManyDomains_StaysAtItsBound_AndKeepsTheNewest()
+    {
+        // Arrange: the domains a peer can make this side connect to.
+        using var certificate = _authority.Issue(["hosting.test"]);
+        var validator = Validator(FakePoshCheck.Matching());
+
+        // Act
+        for (var i = 0; i <= PoshCertificateValidator.MaxPrefetched; i++)
+        {
+            validator.Prefetch($"d{i}.test", PoshService.XmppServer);
+            Assert.True(validator.PrefetchedCount <= PoshCertificateValidator.MaxPrefetched);
+        }
+
+        // Assert: the newest still has its material for the callback; the oldest was dropped.
+        var newest = validator.CreateCallback($"d{PoshCertificateValidator.MaxPrefetched}.test", PoshService.XmppServer);
+        var oldest = validator.CreateCallback("d0.test", PoshService.XmppServer);
+        Assert.True(newest(this, certificate, null, SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.False(oldest(this, certificate, null, SslPolicyErrors.RemoteCertificateNameMismatch));
+    }
+
+    [Fact]
+    public void Issue14_PrefetchPastItsLifetime_IsForgotten()
+    {
+        // Arrange
+        using var certificate = _authority.Issue(["hosting.test"]);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var validator = new PoshCertificateValidator(FakePoshCheck.Matching(), new PoshCertificateValidatorOptions { ChainPolicy = _authority.CreateChainPolicy() }, time);
+        validator.Prefetch("tenant.test", PoshService.XmppClient);
+        var callback = validator.CreateCallback("tenant.test", PoshService.XmppClient);
+        Assert.True(callback(this, certificate, null, SslPolicyErrors.RemoteCertificateNameMismatch));
+
+        // Act
+        time.Advance(PoshCertificateValidator.PrefetchLifetime);
+
+        // Assert
+        Assert.False(callback(this, certificate, null, SslPolicyErrors.RemoteCertificateNameMismatch));
+    }
+
     private PoshCertificateValidator Validator(FakePoshCheck posh) =>
         new(posh, new PoshCertificateValidatorOptions { ChainPolicy = _authority.CreateChainPolicy() }, TimeProvider.System);
 

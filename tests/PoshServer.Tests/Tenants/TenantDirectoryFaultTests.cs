@@ -202,6 +202,49 @@ public sealed class TenantDirectoryFaultTests : IDisposable
         await Eventually.TrueAsync(async () => (await client.GetStringAsync(Url)).EndsWith("\"expires\":900}", StringComparison.Ordinal), "the renamed file is served at once");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Issue14_SetCertificateDirectoryRemovedOrUnreadable_KeepsServing_IsDegraded_AndRecovers(bool unreadable)
+    {
+        using var world = new TenantWorld(withDefaultSet: false);
+        var certificates = _root.Combine("hoster-certs");
+        Directory.CreateDirectory(certificates);
+        using var hoster = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+        TestCertificates.WritePem(hoster, Path.Combine(certificates, "fullchain.pem"));
+        world.WriteSets($"default:\n  certificates: [{Path.Combine(certificates, "fullchain.pem")}]\n");
+        world.WriteTenant("example.com.yaml", "domain: example.com\nexpires: 600\n");
+        await using var server = await PoshServerHost.StartAsync(world.Path, null, "--Tenants:RetryInterval=00:00:00.200");
+        using var client = server.CreateClient();
+        var fingerprint = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(hoster.RawData));
+        var away = certificates + ".away";
+
+        // Removed, or (as root chmod 000 does not stop a read) made unreadable by a file in its place (ENOTDIR).
+        Directory.Move(certificates, away);
+        if (unreadable)
+        {
+            File.WriteAllText(certificates, "not a directory");
+        }
+
+        await Eventually.TrueAsync(async () => await client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz") == "Degraded", "the unreadable certificate is reported");
+        Assert.Contains(fingerprint, await client.GetStringAsync(Url), StringComparison.Ordinal);
+        var status = server.Services.GetRequiredService<StatusReportBuilder>().Build();
+        Assert.Contains(status.LoadErrors, e => e.Contains("fullchain.pem", StringComparison.Ordinal));
+
+        if (unreadable)
+        {
+            File.Delete(certificates);
+        }
+
+        Directory.Move(away, certificates);
+
+        await Eventually.TrueAsync(async () => await client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz") == "Healthy", "the certificate directory is back");
+        using var renewed = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+        TestCertificates.WritePem(renewed, Path.Combine(certificates, "fullchain.pem"));
+        var renewedFingerprint = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(renewed.RawData));
+        await Eventually.TrueAsync(async () => (await client.GetStringAsync(Url)).Contains(renewedFingerprint, StringComparison.Ordinal), "a renewal after recovery is published");
+    }
+
     /// <summary>rename(2) of a link over a link, as the kubelet and git-sync do (File.Move follows a link to a directory).</summary>
     private static async Task RenameOverAsync(string from, string to)
     {

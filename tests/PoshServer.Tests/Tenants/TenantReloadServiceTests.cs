@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using PoshServer.Tenants;
+using PoshTesting;
 
 namespace PoshServer.Tests.Tenants;
 
@@ -138,6 +141,74 @@ public sealed class TenantReloadServiceTests : IAsyncLifetime
         Assert.Equal(0, failures);
         Assert.True(served > 0);
     }
+
+    [Fact]
+    public async Task Issue14_UnrelatedFilesInTheTenantsDirectory_TriggerNoFullReload()
+    {
+        var reloads = Reloads(_server);
+        var full = reloads.FullReloadsRequested;
+        var events = reloads.EventsNoted;
+
+        _world.Write("README.txt", "how we run our tenants");
+        _world.Write("certs/hosting.key.bak", "an old key");
+
+        await Eventually.TrueAsync(() => Task.FromResult(reloads.EventsNoted >= events + 2), "the watcher saw both files");
+        await AssertNoFullReloadSinceAsync(reloads, full);
+    }
+
+    [Fact]
+    public async Task Issue14_CertificateChangeInTheTenantsDirectory_StillTriggersAFullReload()
+    {
+        var reloads = Reloads(_server);
+        var full = reloads.FullReloadsRequested;
+        using var renewed = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+
+        _world.WriteCertificate("certs/hosting.pem", renewed);
+
+        var fingerprint = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(renewed.RawData));
+        await Eventually.TrueAsync(async () => (await _client.GetStringAsync(Url)).Contains(fingerprint, StringComparison.Ordinal), "the renewed certificate is published");
+        Assert.True(reloads.FullReloadsRequested > full);
+    }
+
+    [Fact]
+    public async Task Issue14_UnrelatedFileBesideASetsCertificateElsewhere_TriggersNoFullReload_ButTheCertificateDoes()
+    {
+        using var world = new TenantWorld(withDefaultSet: false);
+        using var elsewhere = new TempDirectory("posh-set-certs-");
+        using var hoster = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+        TestCertificates.WritePem(hoster, elsewhere.Combine("fullchain.pem"));
+        world.WriteSets($"default:\n  certificates: [{elsewhere.Combine("fullchain.pem")}]\n");
+        world.WriteTenant("example.com.yaml", "domain: example.com\nexpires: 600\n");
+        await using var server = await PoshServerHost.StartAsync(world.Path);
+        using var client = server.CreateClient();
+        var reloads = Reloads(server);
+        var full = reloads.FullReloadsRequested;
+        var events = reloads.EventsNoted;
+
+        File.WriteAllText(elsewhere.Combine("renewal.log"), "renewed nothing");
+        await Eventually.TrueAsync(() => Task.FromResult(reloads.EventsNoted > events), "the watcher saw the file");
+        await AssertNoFullReloadSinceAsync(reloads, full, world, client);
+
+        using var renewed = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+        TestCertificates.WritePem(renewed, elsewhere.Combine("fullchain.pem"));
+        var fingerprint = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(renewed.RawData));
+        await Eventually.TrueAsync(async () => (await client.GetStringAsync(Url)).Contains(fingerprint, StringComparison.Ordinal), "the renewed certificate is published");
+    }
+
+    private Task AssertNoFullReloadSinceAsync(TenantReloadService reloads, long full) => AssertNoFullReloadSinceAsync(reloads, full, _world, _client);
+
+    /// <summary>
+    /// The watcher hands events over in order: once a tenant file renamed into place after the unrelated events is
+    /// served, those events have been handled, so no sleep is needed to see that they asked for no full reload.
+    /// </summary>
+    private static async Task AssertNoFullReloadSinceAsync(TenantReloadService reloads, long full, TenantWorld world, HttpClient client)
+    {
+        world.WriteAtomically("example.com.yaml", "domain: example.com\nexpires: 777\n");
+        await Eventually.TrueAsync(async () => (await client.GetStringAsync(Url)).EndsWith("\"expires\":777}", StringComparison.Ordinal), "the marker edit is served");
+        Assert.Equal(full, reloads.FullReloadsRequested);
+    }
+
+    private static TenantReloadService Reloads(PoshServerHost server) => server.Services.GetServices<IHostedService>().OfType<TenantReloadService>().Single();
 
     private TenantStore Store => _server.Services.GetService(typeof(TenantStore)) as TenantStore ?? throw new InvalidOperationException();
 

@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using PoshServer.Certificates;
+using PoshServer.Posh;
 using PoshServer.Tenants;
 using PoshTesting;
 
@@ -53,6 +56,40 @@ public sealed class TenantStoreTests : IDisposable
             using var response = await client.GetAsync("https://example.com/.well-known/posh/xmpp-server.json");
             return response.StatusCode == HttpStatusCode.NotFound;
         }, "nothing is left to publish");
+    }
+
+    [Fact]
+    public async Task Issue14_ExpiryReloadThatThrows_DoesNotEndTheProcess_IsReported_AndRetried()
+    {
+        var now = _time.GetUtcNow();
+        using var current = TestCertificates.SelfSigned(["xmpp.hosting.test"], now.AddDays(-80), now.AddDays(1));
+        using var next = TestCertificates.SelfSigned(["xmpp.hosting.test"], now.AddDays(-1), now.AddDays(89));
+        _world.WriteCertificate("certs/current.pem", current);
+        _world.WriteCertificate("certs/next.pem", next);
+        _world.WriteSets("default:\n  certificates: [certs/current.pem, certs/next.pem]\n");
+        _world.WriteTenant("t.yaml", "domain: example.com\n");
+        var logger = new FailingLogger<TenantStore>();
+        var builder = new TenantCatalogBuilder(
+            Options.Create(new TenantsOptions { Directory = _world.Path, RetryInterval = TimeSpan.FromSeconds(5) }),
+            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
+            new CertificateFileCache(),
+            _time);
+        using var store = new TenantStore(builder, _time, logger);
+        Assert.False(store.LoadInitial().HasErrors);
+
+        // The expiry reload runs on the thread pool: before issue 14 its exception ended the process.
+        logger.FailNext();
+        _time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+
+        await Eventually.TrueAsync(() => Task.FromResult(store.LastResult?.Errors.Any(e => e.Transient) == true), "the failed expiry reload is reported");
+        Assert.Equal(1, logger.Failures);
+        Assert.Equal(1, logger.Errors);
+        Assert.True(store.Current.Tenants.ContainsKey("example.com"));
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        await Eventually.TrueAsync(() => Task.FromResult(store.LastResult?.HasErrors == false), "the retry succeeds");
+        Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(next.RawData)), Assert.Single(store.Current.Tenants["example.com"].Certificates).Sha256);
     }
 
     private static int Count(string text, string what) => (text.Length - text.Replace(what, string.Empty, StringComparison.Ordinal).Length) / what.Length;
