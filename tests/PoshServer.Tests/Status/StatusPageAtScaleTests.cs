@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PoshServer.Status;
 using Xunit.Abstractions;
@@ -150,6 +151,18 @@ public sealed class StatusPageAtScaleTests(StatusPageAtScaleWorld world, ITestOu
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run} {path,-8} ttfb {timing.GetProperty("ttfb").GetDouble(),7:0.0} ms  load {timing.GetProperty("load").GetDouble(),7:0.0} ms  body {timing.GetProperty("body").GetDouble():0} bytes"));
                 Assert.True(timing.GetProperty("body").GetDouble() > 0);
             }
+        }
+
+        // The server's share: building the report of 10,000 tenants and rendering the first page, in process.
+        var builder = world.Server.Services.GetRequiredService<StatusReportBuilder>();
+        for (var run = 0; run < 6; run++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var report = builder.Build();
+            var built = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var (html, _) = StatusPage.Render(report, new StatusPageQuery());
+            var rendered = System.Diagnostics.Stopwatch.GetElapsedTime(started) - built;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run} server  build {built.TotalMilliseconds,7:0.0} ms  render {rendered.TotalMilliseconds,7:0.0} ms  {html.Length} chars"));
         }
     }
 
