@@ -21,20 +21,20 @@ internal static partial class AcmeLog
     [LoggerMessage(405, LogLevel.Debug, "Asked the CA to validate http-01 for {HostName}: {ChallengeUrl}", EventName = "ChallengeTriggered")]
     public static partial void ChallengeTriggered(this ILogger logger, string hostName, Uri challengeUrl);
 
-    [LoggerMessage(406, LogLevel.Information, "Installed a new certificate for {HostName}: thumbprint {Thumbprint}, valid until {NotAfter}, renewal from {RenewAt}", EventName = "CertificateIssued")]
-    public static partial void CertificateIssued(this ILogger logger, string hostName, string thumbprint, DateTimeOffset notAfter, DateTimeOffset renewAt);
+    [LoggerMessage(406, LogLevel.Information, "Installed a new certificate for {HostName}: sha-256 {Sha256}, valid until {NotAfter:u}, renewal from {RenewAt:u}", EventName = "CertificateIssued")]
+    public static partial void CertificateIssued(this ILogger logger, string hostName, string sha256, DateTimeOffset notAfter, DateTimeOffset renewAt);
 
-    [LoggerMessage(407, LogLevel.Warning, "Certificate for {HostName} failed ({FailureCount} in a row): {Problem}; next attempt at {NextAttempt}", EventName = "IssuanceFailed")]
+    [LoggerMessage(407, LogLevel.Warning, "Certificate for {HostName} failed ({FailureCount} in a row): {Problem}; next attempt at {NextAttempt:u}", EventName = "IssuanceFailed")]
     public static partial void IssuanceFailed(this ILogger logger, string hostName, int failureCount, string problem, DateTimeOffset nextAttempt);
 
-    [LoggerMessage(408, LogLevel.Warning, "The CA rate-limited {HostName}: {Problem}; next attempt at {NextAttempt}", EventName = "RateLimited")]
+    [LoggerMessage(408, LogLevel.Warning, "The CA rate-limited {HostName}: {Problem}; next attempt at {NextAttempt:u}", EventName = "RateLimited")]
     public static partial void RateLimited(this ILogger logger, string hostName, string problem, DateTimeOffset nextAttempt);
 
-    [LoggerMessage(409, LogLevel.Warning, "Pre-flight for {HostName} failed, not ordering: {Reason}; next attempt at {NextAttempt}", EventName = "PreflightFailed")]
+    [LoggerMessage(409, LogLevel.Warning, "Pre-flight for {HostName} failed, not ordering: {Reason}; next attempt at {NextAttempt:u}", EventName = "PreflightFailed")]
     public static partial void PreflightFailed(this ILogger logger, string hostName, string reason, DateTimeOffset nextAttempt);
 
-    [LoggerMessage(410, LogLevel.Information, "Serving the stored certificate for {HostName}: thumbprint {Thumbprint}, valid until {NotAfter}", EventName = "CertificateLoaded")]
-    public static partial void CertificateLoaded(this ILogger logger, string hostName, string thumbprint, DateTimeOffset notAfter);
+    [LoggerMessage(410, LogLevel.Information, "Serving the stored certificate for {HostName}: sha-256 {Sha256}, valid until {NotAfter:u}", EventName = "CertificateLoaded")]
+    public static partial void CertificateLoaded(this ILogger logger, string hostName, string sha256, DateTimeOffset notAfter);
 
     [LoggerMessage(411, LogLevel.Warning, "The stored certificate for {HostName} is unreadable; it will be issued again", EventName = "CertificateUnreadable")]
     public static partial void CertificateUnreadable(this ILogger logger, string hostName, Exception exception);
@@ -66,8 +66,8 @@ internal static partial class AcmeLog
     [LoggerMessage(420, LogLevel.Debug, "{HostName} is being issued by another replica; not ordering here", EventName = "NameLockedElsewhere")]
     public static partial void NameLockedElsewhere(this ILogger logger, string hostName);
 
-    [LoggerMessage(421, LogLevel.Information, "Serving the certificate another replica obtained for {HostName}: thumbprint {Thumbprint}", EventName = "CertificateFromPeer")]
-    public static partial void CertificateFromPeer(this ILogger logger, string hostName, string thumbprint);
+    [LoggerMessage(421, LogLevel.Information, "Serving the certificate another replica obtained for {HostName}: sha-256 {Sha256}", EventName = "CertificateFromPeer")]
+    public static partial void CertificateFromPeer(this ILogger logger, string hostName, string sha256);
 
     [LoggerMessage(422, LogLevel.Warning, "The cluster store is unavailable; {HostName} waits for it: {Reason}", EventName = "StoreUnavailable")]
     public static partial void StoreUnavailable(this ILogger logger, string hostName, string reason);

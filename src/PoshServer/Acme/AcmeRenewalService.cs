@@ -337,11 +337,11 @@ internal sealed class AcmeRenewalService : BackgroundService
         Install(name, stored);
         if (peer)
         {
-            _logger.CertificateFromPeer(name, stored.Leaf.Thumbprint);
+            _logger.CertificateFromPeer(name, stored.Leaf.GetCertHashString(HashAlgorithmName.SHA256));
         }
         else
         {
-            _logger.CertificateLoaded(name, stored.Leaf.Thumbprint, new DateTimeOffset(stored.Leaf.NotAfter.ToUniversalTime()));
+            _logger.CertificateLoaded(name, stored.Leaf.GetCertHashString(HashAlgorithmName.SHA256), new DateTimeOffset(stored.Leaf.NotAfter.ToUniversalTime()));
         }
 
         // The state may predate the stored certificate (killed between installing and recording it): catch up.
@@ -441,7 +441,7 @@ internal sealed class AcmeRenewalService : BackgroundService
             var state = Succeeded(await _storage.LoadStateAsync(name, cancellationToken) ?? new AcmeNameState { HostName = name }, certificate, _timeProvider.GetUtcNow());
             await _storage.SaveStateAsync(state, lease, cancellationToken);
             _metrics.CertificateIssued();
-            _logger.CertificateIssued(name, certificate.Leaf.Thumbprint, state.NotAfter!.Value, state.RenewAt!.Value);
+            _logger.CertificateIssued(name, certificate.Leaf.GetCertHashString(HashAlgorithmName.SHA256), state.NotAfter!.Value, state.RenewAt!.Value);
         }
         catch (AcmeException ex) when (ex.IsRateLimited)
         {

@@ -20,15 +20,14 @@ internal static class HealthEndpoints
         return services;
     }
 
-    /// <summary>/healthz/live: the process answers. /healthz/ready and /healthz: every readiness check.</summary>
+    /// <summary>/healthz/live: the process answers. /healthz/ready and /healthz: every readiness check. JSON (<see cref="HealthJsonWriter"/>).</summary>
     public static IEndpointRouteBuilder MapPoshHealthChecks(this IEndpointRouteBuilder app)
     {
         var states = app.ServiceProvider.GetRequiredService<HealthStateLog>();
-        var write = new HealthCheckOptions().ResponseWriter;
         Task Write(HttpContext context, HealthReport report)
         {
             states.Observe(report);
-            return write(context, report);
+            return HealthJsonWriter.WriteAsync(context, report);
         }
 
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Write });

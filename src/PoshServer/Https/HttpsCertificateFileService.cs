@@ -25,6 +25,9 @@ internal sealed class HttpsCertificateFileService(
     // Renewal tools write the chain and the key one after the other: one look after both.
     private readonly DebouncedSignal _signal = new(TimeSpan.FromMilliseconds(200), timeProvider);
 
+    private static bool IsLoopbackName(string name) =>
+        string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// Loads everything once, before Kestrel listens; returns the problems (the caller refuses to start on any).
     /// The first file (the fallback) is built at once; the others are inspected in parallel (names, expiry, key file
@@ -63,7 +66,14 @@ internal sealed class HttpsCertificateFileService(
                 store.SetFallback(context);
             }
 
-            HttpsLog.DevelopmentCertificate(logger, string.Join(", ", names));
+            // With ACME certifying the hoster's names, a development certificate left only for loopback names
+            // (localhost) is no misconfiguration a peer could meet: warn only about names peers may use (issue 14).
+            var exposed = acmeNames is null ? names : [.. names.Where(name => !IsLoopbackName(name))];
+            if (exposed.Count > 0)
+            {
+                HttpsLog.DevelopmentCertificate(logger, string.Join(", ", exposed));
+            }
+
             return errors;
         }
 

@@ -50,7 +50,7 @@ internal static class RotationCommand
     public static string Describe(RotationSetStatus status)
     {
         var text = new System.Text.StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{status.Set}: {status.Phase} (max expires {status.MaxExpires} s, margin {status.Margin.TotalMinutes:0} min{(status.Automatic ? ", automatic switch" : "")})\n");
+        text.Append(CultureInfo.InvariantCulture, $"{status.Set}: {status.Phase} (max expires {status.MaxExpires} s, margin {Duration(status.Margin)}{(status.Automatic ? ", automatic switch" : "")})\n");
         foreach (var current in status.Current)
         {
             text.Append(CultureInfo.InvariantCulture, $"  current   {current.Sha256}  {current.Subject}  expires {Format(current.NotAfter)}\n");
@@ -108,6 +108,12 @@ internal static class RotationCommand
             return status with { Note = status.Note ?? $"cannot read {next.Path} for its TLSA record: {ex.Message}" };
         }
     }
+
+    /// <summary>Whole minutes as minutes; anything else (10 s, 90 s) in exact seconds, so a short margin never reads as 0.</summary>
+    public static string Duration(TimeSpan value) =>
+        value >= TimeSpan.FromMinutes(1) && value.Ticks % TimeSpan.TicksPerMinute == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{(long)value.TotalMinutes} min")
+            : string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.###} s");
 
     public static string Format(DateTimeOffset? value) =>
         value?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";

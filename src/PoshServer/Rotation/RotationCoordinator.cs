@@ -27,6 +27,7 @@ internal sealed class RotationCoordinator(
     ILogger<RotationCoordinator> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, string> _attention = new(StringComparer.Ordinal);
     private ImmutableArray<RotationSetStatus> _statuses = [];
 
     /// <summary>The statuses of the latest evaluation.</summary>
@@ -174,6 +175,7 @@ internal sealed class RotationCoordinator(
             state,
             timeProvider.GetUtcNow(),
             tenantsOptions.Value.DefaultExpires,
+            tenantsOptions.Value.DefaultCertificateSet,
             options.Value.Margin,
             options.Value.SwitchRetryDelay,
             path => files.Read(path).Certificate,
@@ -195,9 +197,19 @@ internal sealed class RotationCoordinator(
             }
         }
 
-        foreach (var status in plan.Statuses.Where(s => s.Phase == RotationPhase.Attention && s.Note is not null))
+        // Once per condition: an early deployment stays flagged on every evaluation (each reload, every interval)
+        // until safe-at passes, and repeating the same warning each time only buries it.
+        foreach (var status in plan.Statuses)
         {
-            RotationLog.Attention(logger, status.Set, status.Note!);
+            if (status.Phase != RotationPhase.Attention || status.Note is null)
+            {
+                _attention.Remove(status.Set);
+            }
+            else if (!_attention.TryGetValue(status.Set, out var logged) || !string.Equals(logged, status.Note, StringComparison.Ordinal))
+            {
+                _attention[status.Set] = status.Note;
+                RotationLog.Attention(logger, status.Set, status.Note);
+            }
         }
 
         if (save)

@@ -18,7 +18,7 @@ internal static class RotationPlanner
     public const string RetainedSuffix = " (kept published by rotation)";
 
     public static RotationPlan Plan(
-        TenantSnapshot snapshot, RotationState state, DateTimeOffset now, long defaultExpires, TimeSpan defaultMargin, TimeSpan retryDelay,
+        TenantSnapshot snapshot, RotationState state, DateTimeOffset now, long defaultExpires, string defaultSet, TimeSpan defaultMargin, TimeSpan retryDelay,
         Func<string, PublishedCertificate?> readDeployed,
         TimeSpan? tlsaTtl = null,
         RotationClusterView? cluster = null)
@@ -43,11 +43,15 @@ internal static class RotationPlanner
             var rotation = entry.Set.Rotation;
             var previous = state.Sets.GetValueOrDefault(name) ?? RotationSetState.Empty;
             var certificates = previous.Certificates.ToDictionary(c => c.Sha256, StringComparer.Ordinal);
-            var maxExpires = snapshot.Tenants.Values
+            // The longest expires a client may hold a document of this set for: its tenants' documents, and for the default
+            // set also the hoster's own names' document, written with Tenants:DefaultExpires (the only set served there).
+            // A set no tenant uses falls back to that default.
+            var tenantsExpires = snapshot.Tenants.Values
                 .Where(t => string.Equals(t.Tenant.CertificateSet, name, StringComparison.Ordinal))
-                .Select(t => t.Tenant.Expires)
-                .Append(defaultExpires)
-                .Max();
+                .Select(t => t.Tenant.Expires);
+            var maxExpires = string.Equals(name, defaultSet, StringComparison.Ordinal)
+                ? tenantsExpires.Append(defaultExpires).Max()
+                : tenantsExpires.DefaultIfEmpty(defaultExpires).Max();
             var margin = rotation.Margin ?? defaultMargin;
             // With DANE, resolvers may hold the TLSA RRset without the next key for its TTL (RFC 7671 §8.1): safe-at
             // waits for whichever cache drains last.

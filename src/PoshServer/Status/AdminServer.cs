@@ -112,13 +112,13 @@ internal sealed class AdminServer(
         return next(context);
     }
 
-    /// <summary>GET / (HTML status page), /api/status (JSON), /metrics (Prometheus text); anything else 404.</summary>
+    /// <summary>GET / (HTML status page; query string: <see cref="StatusPageQuery"/>), /api/status (JSON), /metrics (Prometheus text); anything else 404.</summary>
     public async Task ServeAsync(HttpContext context)
     {
         var response = context.Response;
         var (contentType, body) = context.Request.Path.Value switch
         {
-            "/" or "/status" => ("text/html; charset=utf-8", Encoding.UTF8.GetBytes(StatusPage.Render(await reports.BuildAsync(context.RequestAborted)))),
+            "/" or "/status" => ("text/html; charset=utf-8", await PageAsync(context)),
             "/api/status" => ("application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(await reports.BuildAsync(context.RequestAborted), StatusJsonContext.Default.StatusReport)),
             "/metrics" => ("text/plain; version=0.0.4; charset=utf-8", Encoding.UTF8.GetBytes(exporter.Scrape())),
             _ => (null, null),
@@ -138,6 +138,18 @@ internal sealed class AdminServer(
         {
             await response.Body.WriteAsync(body, context.RequestAborted);
         }
+    }
+
+    /// <summary>The status page for the query string (search, filter, page, one tenant); 404 for a tenant that does not exist.</summary>
+    private async Task<byte[]> PageAsync(HttpContext context)
+    {
+        var (html, found) = StatusPage.Render(await reports.BuildAsync(context.RequestAborted), StatusPageQuery.From(context.Request.Query));
+        if (!found)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
+        return Encoding.UTF8.GetBytes(html);
     }
 
     private bool Authorized(HttpRequest request)

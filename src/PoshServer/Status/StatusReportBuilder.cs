@@ -13,6 +13,7 @@ internal sealed class StatusReportBuilder(
     TenantStore store,
     RotationCoordinator rotation,
     TenantCheckResults checks,
+    StatusTenantChanges changes,
     FailureReportStore reports,
     IClusterStore cluster,
     ClusterHeartbeatService heartbeat,
@@ -48,15 +49,7 @@ internal sealed class StatusReportBuilder(
             LoadErrors = store.LastResult is { } last ? [.. last.Errors.Select(e => e.ToString())] : [],
             ChecksCompletedAt = checks.LastRound,
             ChecksSchedule = checkOptions.Value.Schedule,
-            Tenants = [.. snapshot.Tenants.Values.OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).Select(t => new StatusTenant
-            {
-                Domain = t.Tenant.Domain,
-                CertificateSet = t.Tenant.CertificateSet,
-                Services = [.. t.Tenant.Services.Select(s => s.ToName())],
-                Disabled = t.Tenant.Disabled,
-                PublishedCertificates = t.Document is null ? 0 : t.Certificates.Length,
-                Check = checks.Get(t.Tenant.Domain),
-            })],
+            Tenants = [.. snapshot.Tenants.Values.OrderBy(t => t.Tenant.Domain, StringComparer.Ordinal).Select(t => Tenant(snapshot, t))],
             Sets = [.. snapshot.Sets.Values.OrderBy(s => s.Set.Name, StringComparer.Ordinal).Select(s => new StatusSet
             {
                 Name = s.Set.Name,
@@ -68,6 +61,37 @@ internal sealed class StatusReportBuilder(
             FailureReports = reports.Summaries(),
         };
     }
+
+    private StatusTenant Tenant(TenantSnapshot snapshot, TenantEntry entry)
+    {
+        var domain = entry.Tenant.Domain;
+        var check = checks.Get(domain);
+        var changedAt = changes.ChangedAt(snapshot, domain);
+        return new StatusTenant
+        {
+            Domain = domain,
+            UnicodeDomain = StatusDomains.Unicode(domain),
+            CertificateSet = entry.Tenant.CertificateSet,
+            Services = [.. entry.Tenant.Services.Select(s => s.ToName())],
+            Disabled = entry.Tenant.Disabled,
+            PublishedCertificates = entry.Document is null ? 0 : entry.Certificates.Length,
+            State = StateOf(entry.Tenant.Disabled, check, changedAt),
+            ChangedAt = changedAt,
+            Check = check,
+        };
+    }
+
+    private static StatusTenantState StateOf(bool disabled, TenantCheckResult? check, DateTimeOffset? changedAt) =>
+        disabled ? StatusTenantState.Disabled
+        : check is null ? StatusTenantState.NotChecked
+        : changedAt > check.CheckedAt ? StatusTenantState.Stale
+        : check.Overall switch
+        {
+            CheckVerdict.Fail => StatusTenantState.Fail,
+            CheckVerdict.Warn => StatusTenantState.Warn,
+            CheckVerdict.Pass => StatusTenantState.Pass,
+            _ => StatusTenantState.NotChecked,
+        };
 
     private List<StatusReplica> Replicas(IReadOnlyList<ReplicaHeartbeat> heartbeats)
     {

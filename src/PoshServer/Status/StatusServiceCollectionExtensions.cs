@@ -13,6 +13,7 @@ internal static class StatusServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
         services.AddCluster();
         services.AddSingleton<IReplicaStateContributor, StatusReplicaState>();
+        services.TryAddSingleton<StatusTenantChanges>();
         services.TryAddSingleton<StatusReportBuilder>();
         services.TryAddSingleton<AdminServer>();
         services.AddHostedService(provider => provider.GetRequiredService<AdminServer>());

@@ -109,7 +109,7 @@ public sealed class ClusterFaultTests
     private static async Task<string> HealthAsync(ClusterReplica replica)
     {
         using var client = Client(replica, (_, _, _, _) => true);
-        return await client.GetStringAsync(new Uri("https://posh.cluster.test/healthz"));
+        return Health.HealthJson.Status(await client.GetStringAsync(new Uri("https://posh.cluster.test/healthz"))) ?? string.Empty;
     }
 
     private static async Task<HttpStatusCode> ChallengeStatusAsync(ClusterWorld world, ClusterReplica replica)

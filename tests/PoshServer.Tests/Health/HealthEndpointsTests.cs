@@ -59,7 +59,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
     public async Task Issue13_HealthzWhileDegraded_LogsTheStateChangeOnceNotPerProbe()
     {
         _world.WriteTenant("broken.yaml", "domain: [not, a, domain\n");
-        await Eventually.TrueAsync(async () => (await _client.GetStringAsync("/healthz")).Contains("Degraded", StringComparison.Ordinal), "the reload rejected the file");
+        await Eventually.TrueAsync(async () => HealthJson.Status(await _client.GetStringAsync("/healthz")) == "Degraded", "the reload rejected the file");
 
         for (var i = 0; i < 30; i++)
         {
@@ -76,11 +76,35 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
 
         // Back to healthy: one more line, at Information.
         _world.Delete("broken.yaml");
-        await Eventually.TrueAsync(async () => (await _client.GetStringAsync("/healthz")).Contains("Healthy", StringComparison.Ordinal), "the reload accepted the directory");
+        await Eventually.TrueAsync(async () => HealthJson.Status(await _client.GetStringAsync("/healthz")) == "Healthy", "the reload accepted the directory");
         var recovered = Assert.Single(_logs.GetSnapshot(), r => r.Id.Name == "HealthRecovered");
         Assert.Equal(LogLevel.Information, recovered.Level);
         Assert.Equal("Healthy", recovered.GetStructuredStateValue("Status"));
         Assert.Equal("Degraded", recovered.GetStructuredStateValue("Previous"));
+    }
+
+    [Theory]
+    [InlineData("/healthz", "tenants")]
+    [InlineData("/healthz/ready", "tenants")]
+    [InlineData("/healthz/live", null)]
+    public async Task Issue14_Healthz_AnswersJsonWithTheStatusAndEachCheck(string path, string? check)
+    {
+        using var response = await _client.GetAsync(path);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
+        var checks = json.RootElement.GetProperty("checks").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        if (check is null)
+        {
+            Assert.Empty(checks);
+        }
+        else
+        {
+            Assert.Equal("Healthy", checks[check]);
+            Assert.All(checks.Values, status => Assert.Equal("Healthy", status));
+        }
     }
 
     [Fact]

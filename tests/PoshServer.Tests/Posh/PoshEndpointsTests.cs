@@ -188,9 +188,9 @@ public sealed class PoshEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Healthz_IsHealthyOnceTenantsAreLoaded()
     {
-        Assert.Equal("Healthy", await _client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz"));
-        Assert.Equal("Healthy", await _client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz/live"));
-        Assert.Equal("Healthy", await _client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz/ready"));
+        Assert.Equal("Healthy", Health.HealthJson.Status(await _client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz")));
+        Assert.Equal("Healthy", Health.HealthJson.Status(await _client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz/live")));
+        Assert.Equal("Healthy", Health.HealthJson.Status(await _client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz/ready")));
     }
 
     private static void AssertPoshHeaders(HttpResponseMessage response)

@@ -59,10 +59,15 @@ public sealed class AdminServerTests : IAsyncLifetime
         Assert.Contains("data-domain=\"alpha.example\"", dom, StringComparison.Ordinal);
         Assert.Contains("data-domain=\"beta.example\"", dom, StringComparison.Ordinal);
         Assert.Contains("data-verifier=\"PoshClient\"", dom, StringComparison.Ordinal);
-        Assert.Contains("reference file missing", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("reference file missing", dom, StringComparison.Ordinal);
         Assert.Contains(Convert.ToBase64String(_world.HosterCertificate!.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256)), dom, StringComparison.Ordinal);
         Assert.Contains(">Steady<", dom, StringComparison.Ordinal);
         Assert.Contains("xmpp-server Mismatch from test-verifier", dom, StringComparison.Ordinal);
+
+        // The findings are in the tenant's own view.
+        var view = await HeadlessChromium.DumpDomAsync(new Uri(_adminUrl, "/?tenant=beta.example"));
+        Assert.Contains("data-domain=\"beta.example\" data-state=\"Fail\"", view, StringComparison.Ordinal);
+        Assert.Contains("reference file missing", view, StringComparison.Ordinal);
     }
 
     [Fact]
