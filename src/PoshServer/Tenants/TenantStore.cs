@@ -46,6 +46,7 @@ internal sealed class TenantStore : IDisposable
             if (!result.HasErrors)
             {
                 Swap(result, "start-up");
+                CollectLoadGarbage();
             }
 
             return result;
@@ -74,6 +75,11 @@ internal sealed class TenantStore : IDisposable
             }
 
             Swap(result, reason);
+            if (changedTenantFiles is null)
+            {
+                CollectLoadGarbage();
+            }
+
             return result;
         }
     }
@@ -115,6 +121,14 @@ internal sealed class TenantStore : IDisposable
         var previous = Interlocked.Exchange(ref _changeSource, new CancellationTokenSource());
         previous.Cancel();
         previous.Dispose();
+    }
+
+    /// <summary>After a full load only: see <see cref="LoadGarbage"/>.</summary>
+    private void CollectLoadGarbage()
+    {
+        var started = _timeProvider.GetTimestamp();
+        var heap = LoadGarbage.Collect();
+        TenantsLog.LoadGarbageCollected(_logger, _timeProvider.GetElapsedTime(started).TotalMilliseconds, heap / 1048576.0);
     }
 
     /// <summary>A certificate that expires must stop being published at that moment, even if no file changes.</summary>
