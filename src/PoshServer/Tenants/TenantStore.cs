@@ -53,6 +53,7 @@ internal sealed class TenantStore : IDisposable
             if (!result.HasErrors)
             {
                 Swap(result, "start-up");
+                CollectLoadGarbage();
             }
 
             return result;
@@ -81,6 +82,11 @@ internal sealed class TenantStore : IDisposable
             }
 
             Swap(result, reason);
+            if (changedTenantFiles is null)
+            {
+                CollectLoadGarbage();
+            }
+
             return result;
         }
     }
@@ -145,6 +151,14 @@ internal sealed class TenantStore : IDisposable
 
         var more = withdrawn.Count > MaxWithdrawnNamesLogged ? string.Create(CultureInfo.InvariantCulture, $" and {withdrawn.Count - MaxWithdrawnNamesLogged} more") : string.Empty;
         TenantsLog.Withdrawn(_logger, withdrawn.Count, reason, string.Join(", ", withdrawn.Take(MaxWithdrawnNamesLogged)), more);
+    }
+
+    /// <summary>After a full load only: see <see cref="LoadGarbage"/>.</summary>
+    private void CollectLoadGarbage()
+    {
+        var started = _timeProvider.GetTimestamp();
+        var heap = LoadGarbage.Collect();
+        TenantsLog.LoadGarbageCollected(_logger, _timeProvider.GetElapsedTime(started).TotalMilliseconds, heap / 1048576.0);
     }
 
     /// <summary>A certificate that expires must stop being published at that moment, even if no file changes.</summary>

@@ -37,4 +37,7 @@ internal static partial class TenantsLog
 
     [LoggerMessage(110, LogLevel.Warning, "Tenant load met an I/O error; every tenant keeps serving its last good version, and the load is retried in {Seconds} s", EventName = "TenantLoadRetryScheduled")]
     public static partial void RetryScheduled(ILogger logger, double seconds);
+
+    [LoggerMessage(111, LogLevel.Debug, "Collected the garbage of a full load in {PauseMs:0} ms; managed heap {HeapMb:0.0} MB", EventName = "LoadGarbageCollected")]
+    public static partial void LoadGarbageCollected(ILogger logger, double pauseMs, double heapMb);
 }

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using PoshServer.Certificates;
+using PoshServer.Posh;
+using PoshServer.Tenants;
+
+namespace PoshServer.Tests.Tenants;
+
+/// <summary>
+/// The garbage of a full load is collected once the snapshot is swapped in (issue 9: RSS after 20 reloads equal to RSS
+/// at ready), and a watcher's incremental change, which allocates only for the files it names, pays no collection.
+/// </summary>
+public sealed class LoadGarbageTests : IDisposable
+{
+    private readonly TenantWorld _world = new();
+
+    public void Dispose() => _world.Dispose();
+
+    [Fact]
+    public void FullLoads_CollectTheirGarbage_IncrementalChangesDoNot()
+    {
+        _world.WriteTenant("a.yaml", "domain: a.example\n");
+        _world.WriteTenant("b.yaml", "domain: b.example\n");
+        var logger = new FakeLogger<TenantStore>();
+        using var store = CreateStore(logger);
+
+        Assert.False(store.LoadInitial().HasErrors);
+        Assert.Equal(1, Collections(logger));
+
+        _world.WriteTenant("b.yaml", "domain: b.example\nexpires: 120\n");
+        store.Reload("file change", [Path.Combine(_world.Path, "b.yaml")]);
+        Assert.Equal(1, Collections(logger));
+        Assert.Equal(120, store.Current.Tenants["b.example"].Tenant.Expires);
+
+        store.Reload("SIGHUP");
+        Assert.Equal(2, Collections(logger));
+    }
+
+    [Fact]
+    public void Collect_ReturnsTheManagedHeapAfterTheCollection() => Assert.True(LoadGarbage.Collect() > 0);
+
+    private static int Collections(FakeLogger logger) =>
+        logger.Collector.GetSnapshot().Count(r => r.Id.Name == "LoadGarbageCollected");
+
+    private TenantStore CreateStore(FakeLogger<TenantStore> logger)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var builder = new TenantCatalogBuilder(
+            Options.Create(new TenantsOptions { Directory = _world.Path }),
+            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
+            new CertificateFileCache(),
+            time);
+        return new TenantStore(builder, time, logger);
+    }
+}
