@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,11 @@ internal sealed class HttpsCertificateFileService(
     private readonly HashSet<string> _expiryWarned = new(StringComparer.Ordinal);
     // Renewal tools write the chain and the key one after the other: one look after both.
     private readonly DebouncedSignal _signal = new(TimeSpan.FromMilliseconds(200), timeProvider);
+    // Files whose latest reload failed (their previous certificate keeps serving), for health: by certificate file.
+    private readonly ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>Certificate files whose latest reload failed, with the reason; empty when every file loaded.</summary>
+    public IReadOnlyCollection<KeyValuePair<string, string>> Failures => [.. _failures.OrderBy(f => f.Key, StringComparer.Ordinal)];
 
     private static bool IsLoopbackName(string name) =>
         string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
@@ -203,10 +209,13 @@ internal sealed class HttpsCertificateFileService(
             if (logFailure)
             {
                 HttpsLog.LoadFailed(logger, file.CertificateFile, error);
+                _failures[file.CertificateFile] = error;
             }
 
             return false;
         }
+
+        _failures.TryRemove(file.CertificateFile, out _);
 
         var certificate = new HttpsCertificate(context);
         foreach (var name in hostNames)
@@ -234,6 +243,7 @@ internal sealed class HttpsCertificateFileService(
         }
 
         HttpsLog.LoadFailed(logger, file.CertificateFile, error);
+        _failures[file.CertificateFile] = error;
         return null;
     }
 

@@ -16,6 +16,7 @@ internal static class HttpsServiceCollectionExtensions
         services.TryAddSingleton<HttpsCertificateStore>();
         services.TryAddSingleton<HttpsCertificateFileService>();
         services.AddHostedService(sp => sp.GetRequiredService<HttpsCertificateFileService>());
+        services.AddHealthChecks().AddCheck<HttpsCertificatesHealthCheck>("https", tags: [Health.HealthEndpoints.ReadyTag]);
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHttpsSetup>();
         // Idle connections: counted on both listeners, and memory returned after many have closed (issue 13, item 7).
         services.TryAddSingleton<OpenConnectionCounter>();

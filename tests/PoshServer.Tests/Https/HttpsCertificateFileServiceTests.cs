@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PoshServer.Https;
@@ -54,6 +55,7 @@ public sealed class HttpsCertificateFileServiceTests : IDisposable
         File.WriteAllText(_directory.Path, "not a directory");
         await Eventually.TrueAsync(() => Task.FromResult(PollOnce() && _logger.Errors >= 1), "the unreadable files are reported");
         Assert.Equal(first.Thumbprint, Presented());
+        Assert.Equal(HealthStatus.Degraded, (await new HttpsCertificatesHealthCheck(service).CheckHealthAsync(new HealthCheckContext())).Status);
 
         // Removed: nothing at all in its place.
         File.Delete(_directory.Path);
@@ -67,6 +69,8 @@ public sealed class HttpsCertificateFileServiceTests : IDisposable
 
         await Eventually.TrueAsync(() => Task.FromResult(PollOnce() && Presented() == renewed.Thumbprint), "the renewed certificate is loaded once the directory is back");
         Assert.False(service.ExecuteTask!.IsFaulted);
+        Assert.Equal(HealthStatus.Healthy, (await new HttpsCertificatesHealthCheck(service).CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.Empty(service.Failures);
         await service.StopAsync(CancellationToken.None);
     }
 
