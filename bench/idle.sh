@@ -25,8 +25,8 @@ VARIANTS="${VARIANTS:-without=Https__ReleaseIdleTlsBuffers=false Https__MemoryRe
 IMAGE_ENV="${IMAGE_ENV:-DOTNET_gcServer=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 Kestrel__Sockets__UnsafePreferInlineScheduling=true DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0}"
 # Loopback addresses: the server's, and the clients' sources (10,000 connections a burst, ten bursts, never short of
 # ephemeral ports or caught by the previous burst's TIME_WAIT entries).
-SERVER_ADDRESS="${SERVER_ADDRESS:-127.0.61.1}"
-SOURCE_ADDRESSES="${SOURCE_ADDRESSES:-127.0.61.2 127.0.61.3 127.0.61.4 127.0.61.5}"
+SERVER_ADDRESS="${SERVER_ADDRESS:-127.0.72.1}"
+SOURCE_ADDRESSES="${SOURCE_ADDRESSES:-127.0.72.2 127.0.72.3 127.0.72.4 127.0.72.5}"
 # The first variant (the reference) runs only its first REFERENCE_BURSTS bursts (default: all).
 REFERENCE_BURSTS="${REFERENCE_BURSTS:-$BURSTS}"
 PEAK_LIMIT_MB=300; SETTLED_LIMIT=1.10
@@ -35,6 +35,8 @@ OUT="$RESULTS_DIR/idle-$(date -u +%Y%m%d-%H%M)$(quick_suffix).md"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 (( $(ulimit -n) > CONNECTIONS + 100 )) || { echo "ulimit -n $(ulimit -n) is too low for $CONNECTIONS connections" >&2; exit 2; }
 
+# SERVER_DIR: an already published server (dotnet publish -c Release) instead of publishing one now.
+if [[ -n "${SERVER_DIR:-}" ]]; then ln -s "$(cd "$SERVER_DIR" && pwd)" "$WORK/server"; fi
 publish_server
 mint_ca "$WORK/ca"
 mint_leaf "$WORK/ca" "$WORK/web" "$WORK/web.key" posh.hoster.bench.test "*.bench.test" localhost
@@ -51,6 +53,9 @@ wait_ready_at() {
     done
 }
 
+# breakdown PID: resident MB by kind (GC regions, malloc arenas, other anonymous, JIT, files): idle_smaps.py.
+breakdown() { python3 "$BENCH_DIR/idle_smaps.py" "$1" | sed 's/ total=.*//'; }
+
 # anon_mb PID: "anonymous MB" from smaps_rollup (heap, GC regions, malloc arenas: what idle connections cost).
 anon_mb() { awk '/^Anonymous:/ {printf "%.1f", $2/1024}' "/proc/$1/smaps_rollup"; }
 
@@ -59,10 +64,14 @@ declare -A pid_of baseline_of port_of
 port=21443
 for variant in "${variant_list[@]}"; do
     name="${variant%%=*}"; env_vars="${variant#*=}"
-    # start_posh's --Https:Address=127.0.0.1 comes first; the later one wins. The keep-alive timeout is raised so that connections opened first are still open when the last of the burst
-    # is (opening 10,000 on a loaded machine can take longer than the 60 s default).
+    # start_posh's --Https:Address=127.0.0.1 comes first; the later one wins. Tenant checks are off: their background
+    # rounds (DNS look-ups, probes) allocate while the server should be idle and raised the settled figure; the bench
+    # sets no TenantChecks:XmppHosts either. Each variant has its own admin port. The keep-alive timeout is raised so
+    # that connections opened first are still open when the last of the burst is (opening 10,000 on a loaded machine
+    # can take longer than the 60 s default).
     POSH_ENV="$IMAGE_ENV $env_vars" start_posh "$name" "$port" "$((port + 1))" "$WORK/tenants" \
-        "--Https:Address=$SERVER_ADDRESS" --Https:KeepAliveTimeout=00:10:00 --Logging:LogLevel:PoshServer.Https=Information "${QUICK_ARGS[@]}"
+        "--Https:Address=$SERVER_ADDRESS" --Https:KeepAliveTimeout=00:10:00 --Logging:LogLevel:PoshServer.Https=Information \
+        "--Admin:Address=$SERVER_ADDRESS" "--Admin:Port=$((port + 2))" --TenantChecks:Background=false "${QUICK_ARGS[@]}"
     pid_of[$name]=$POSH_PID; port_of[$name]=$port
     port=$((port + 10))
 done
@@ -73,7 +82,10 @@ for variant in "${variant_list[@]}"; do
     for _ in $(seq 20); do curl -sk -o /dev/null -H "Host: t1.bench.test" --resolve "t1.bench.test:${port_of[$name]}:$SERVER_ADDRESS" "https://t1.bench.test:${port_of[$name]}/.well-known/posh/xmpp-server.json"; done
 done
 sleep 5
-for variant in "${variant_list[@]}"; do name="${variant%%=*}"; baseline_of[$name]=$(rss_mb "${pid_of[$name]}"); done
+declare -A baseline_break_of
+for variant in "${variant_list[@]}"; do
+    name="${variant%%=*}"; baseline_of[$name]=$(rss_mb "${pid_of[$name]}"); baseline_break_of[$name]=$(breakdown "${pid_of[$name]}")
+done
 
 {
     echo "# Idle TLS connections: server memory"
@@ -87,10 +99,12 @@ for variant in "${variant_list[@]}"; do name="${variant%%=*}"; baseline_of[$name
     for variant in "${variant_list[@]}"; do echo "variant ${variant%%=*}: ${variant#*=}"; done
     echo '```'
     echo
-    echo "RSS = VmRSS of the server process; anon = anonymous memory (smaps_rollup) at the same moment."
+    echo "RSS = VmRSS of the server process alone (the PoshServer executable, not the clients: $(for v in "${variant_list[@]}"; do n="${v%%=*}"; printf '%s pid %s is %s, ' "$n" "${pid_of[$n]}" "$(cat "/proc/${pid_of[$n]}/comm")"; done)); anon = anonymous memory (smaps_rollup) at the peak."
+    echo "Resident MB by kind (bench/idle_smaps.py): gc = .NET GC regions, malloc = glibc arenas, anon = other anonymous"
+    echo "(stacks, runtime mmaps), jit = JIT code (memfd), file = file-backed (runtime, assemblies, libraries)."
     echo
-    echo "| variant | burst | connections open | RSS before MB | RSS peak MB | anon at peak MB | RSS ${SETTLE}s after close MB | vs baseline | load |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| variant | burst | connections open | RSS before MB | RSS peak MB | anon at peak MB | by kind, all open | RSS ${SETTLE}s after close MB | by kind, then | vs baseline | load |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 
 read -r -a sources <<<"$SOURCE_ADDRESSES"
@@ -114,23 +128,25 @@ for burst in $(seq "$BURSTS"); do
             python3 "$BENCH_DIR/idle_client.py" "$SERVER_ADDRESS" "${port_of[$name]}" t1.bench.test "$count" "$WORK/close" "${sources[$i]}" >"$WORK/client-$i.out" 2>&1 &
             clients+=($!)
         done
-        held_since=""
+        held_since=""; held_break="-"
         while :; do
             alive=0; for c in "${clients[@]}"; do kill -0 "$c" 2>/dev/null && alive=1; done
             (( alive )) || break
             now=$(rss_mb "$pid")
             if awk -v a="$now" -v b="$peak" 'BEGIN {exit !(a > b)}'; then peak=$now; peak_anon=$(anon_mb "$pid"); fi
-            if [[ -z "$held_since" ]] && (( $(cat "$WORK"/client-*.out 2>/dev/null | grep -c '^open') == ${#sources[@]} )); then held_since=$(date +%s); fi
+            if [[ -z "$held_since" ]] && (( $(cat "$WORK"/client-*.out 2>/dev/null | grep -c '^open') == ${#sources[@]} )); then
+                held_since=$(date +%s); held_break=$(breakdown "$pid")
+            fi
             if [[ -n "$held_since" ]] && (( $(date +%s) - held_since >= HOLD )); then touch "$WORK/close"; fi
             sleep 0.5
         done
         for c in "${clients[@]}"; do wait "$c" || true; done
         open=$(cat "$WORK"/client-*.out | awk '/^open/ {n += $2} END {print n + 0}')
         sleep "$SETTLE"
-        after=$(rss_mb "$pid")
+        after=$(rss_mb "$pid"); after_break=$(breakdown "$pid")
         ratio=$(awk -v a="$after" -v b="$baseline" 'BEGIN {printf "%+.0f %%", (a / b - 1) * 100}')
         log "$name burst $burst: ${open:-0} open, RSS $before -> peak $peak -> $after MB (baseline $baseline, $ratio)"
-        echo "| $name | $burst | ${open:-0} | $before | $peak | $peak_anon | $after | $ratio | $load |" >>"$OUT"
+        echo "| $name | $burst | ${open:-0} | $before | $peak | $peak_anon | $held_break | $after | $after_break | $ratio | $load |" >>"$OUT"
         worst_peak[$name]=$(awk -v a="$peak" -v b="${worst_peak[$name]:-0}" 'BEGIN {print (a > b) ? a : b}')
         worst_settled[$name]=$(awk -v a="$after" -v b="${worst_settled[$name]:-0}" 'BEGIN {print (a > b) ? a : b}')
         [[ "${open:-0}" == "$CONNECTIONS" ]] || log "$name burst $burst: only ${open:-0} of $CONNECTIONS connections opened"
@@ -150,6 +166,7 @@ done
     done
     echo
     echo "baseline: RSS after start, 20 requests and 5 s; load at end: $(load_now)"
+    for variant in "${variant_list[@]}"; do name="${variant%%=*}"; echo "baseline by kind, $name: ${baseline_break_of[$name]}"; done
     for variant in "${variant_list[@]}"; do
         name="${variant%%=*}"
         grep -h 'Open connections fell' "$WORK/$name.log" | sed "s/^/$name: /" | tail -3 || true
