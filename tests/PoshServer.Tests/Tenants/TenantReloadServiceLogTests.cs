@@ -19,15 +19,16 @@ public sealed class TenantReloadServiceLogTests : IDisposable
     {
         _world.WriteTenant("a.yaml", "domain: a.example\n");
         var options = Options.Create(new TenantsOptions { Directory = _world.Path, ReloadDebounce = TimeSpan.FromMilliseconds(10) });
+        var certificates = new CertificateFileCache();
         var builder = new TenantCatalogBuilder(
             options,
             Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-            new CertificateFileCache(),
+            certificates,
             TimeProvider.System);
         var logger = new FakeLogger<TenantStore>();
         using var store = new TenantStore(builder, TimeProvider.System, logger);
         Assert.False(store.LoadInitial().HasErrors);
-        using var service = new TenantReloadService(store, new TenantFileSettler(TimeProvider.System, options), options, TimeProvider.System, NullLogger<TenantReloadService>.Instance);
+        using var service = new TenantReloadService(store, new TenantFileSettler(TimeProvider.System, options), certificates, options, TimeProvider.System, NullLogger<TenantReloadService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         try
