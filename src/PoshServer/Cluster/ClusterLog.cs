@@ -23,4 +23,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(1606, LogLevel.Warning, "Publishing the heartbeat failed: {Reason}", EventName = "HeartbeatFailed")]
     public static partial void HeartbeatFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(1607, LogLevel.Error, "Listening for cluster changes failed unexpectedly; polling every {Interval} until listening works again", EventName = "ListenFailed")]
+    public static partial void ListenFailed(this ILogger logger, TimeSpan interval, Exception exception);
 }

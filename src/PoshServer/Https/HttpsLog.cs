@@ -43,4 +43,7 @@ internal static partial class HttpsLog
 
     [LoggerMessage(257, LogLevel.Error, "Looking at the HTTPS certificate files failed unexpectedly; the installed certificates keep serving and the files are looked at again on the next change or poll", EventName = "HttpsCertificateFileLoopFailed")]
     public static partial void FileLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(258, LogLevel.Error, "Giving memory back after connections closed failed; serving is unaffected and the next drop tries again", EventName = "MemoryReclaimFailed")]
+    public static partial void MemoryReclaimFailed(ILogger logger, Exception exception);
 }

@@ -76,7 +76,15 @@ internal sealed partial class IdleMemoryReclaimer(
                     // Still falling since the previous check (or the first check): more may be leaving.
                     followUpFrom = open < wasOpen && open > 0 ? open : null;
                     connections.ResetHighWater();
-                    Reclaim(highWater, open);
+                    try
+                    {
+                        Reclaim(highWater, open);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // A loop that throws stops the host (issue 14); the memory is reclaimed on the next drop.
+                        HttpsLog.MemoryReclaimFailed(logger, ex);
+                    }
                 }
             }
         }

@@ -32,7 +32,7 @@ internal sealed class PeerProtocolLogLimiter : ILoggerProvider
     public PeerProtocolLogLimiter(IServiceProvider services, TimeProvider timeProvider)
     {
         _services = services;
-        _timer = timeProvider.CreateTimer(static state => ((PeerProtocolLogLimiter)state!).Flush(), this, Interval, Interval);
+        _timer = timeProvider.CreateTimer(static state => ((PeerProtocolLogLimiter)state!).FlushGuarded(), this, Interval, Interval);
     }
 
     /// <summary>Only Kestrel's peer categories pass through here; every other category goes to the normal providers alone.</summary>
@@ -61,6 +61,20 @@ internal sealed class PeerProtocolLogLimiter : ILoggerProvider
     }
 
     public void Dispose() => _timer.Dispose();
+
+    // A timer callback that throws ends the process. What could throw here is the logging itself, so there is nowhere
+    // to report it: the interval's summary is lost and the next interval starts afresh (issue 14).
+    private void FlushGuarded()
+    {
+        try
+        {
+            Flush();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _suppressed.Clear();
+        }
+    }
 
     // Resolved on first use: the logger factory is built from the providers, this one included.
     private ILogger Output => _output ??= _services.GetRequiredService<ILoggerFactory>().CreateLogger("PoshServer.Https.PeerProtocol");

@@ -67,15 +67,19 @@ internal sealed class TenantCatalogBuilder
     /// <summary>
     /// Loads the directory. With <paramref name="changedTenantFiles"/> (paths of tenant files the watcher named) and
     /// <paramref name="lastGood"/> the snapshot this builder produced last, only those files are looked at again.
+    /// <paramref name="completeTenantFiles"/>, for a full load, names files known to be whole (renamed into place, or
+    /// settled) that the load must take as they are rather than hold back to settle: a rename is published at once
+    /// even when a full load (the start-up catch-up, SIGHUP) absorbs its event (issue 13).
     /// </summary>
-    public CatalogLoadResult Load(TenantSnapshot? lastGood, IReadOnlyCollection<string>? changedTenantFiles = null)
+    public CatalogLoadResult Load(TenantSnapshot? lastGood, IReadOnlyCollection<string>? changedTenantFiles = null, IReadOnlyCollection<string>? completeTenantFiles = null)
     {
         var options = _tenantsOptions.Value;
         var directory = options.ResolveDirectory();
         var now = _timeProvider.GetUtcNow();
+        var complete = completeTenantFiles is null ? null : completeTenantFiles.Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
         return lastGood is not null && changedTenantFiles is not null && _catalog is not null && ReferenceEquals(lastGood, _produced)
             ? LoadChanged(_catalog, lastGood, changedTenantFiles, directory, options, now)
-            : LoadAll(lastGood, directory, options, now);
+            : LoadAll(lastGood, directory, options, now, complete);
     }
 
     private CatalogLoadResult LoadChanged(
@@ -111,7 +115,7 @@ internal sealed class TenantCatalogBuilder
         return Publish(catalog, lastGood.Sets, lastGood.DefaultSet, lastGood, now);
     }
 
-    private CatalogLoadResult LoadAll(TenantSnapshot? lastGood, string directory, TenantsOptions options, DateTimeOffset now)
+    private CatalogLoadResult LoadAll(TenantSnapshot? lastGood, string directory, TenantsOptions options, DateTimeOffset now, HashSet<string>? complete = null)
     {
         var started = _timeProvider.GetTimestamp();
         var listing = Directory.Exists(directory)
@@ -138,7 +142,7 @@ internal sealed class TenantCatalogBuilder
         // Files are independent until the domains are decided: read and parse them on every core.
         var previous = lastGood is not null && ReferenceEquals(lastGood, _produced) ? _catalog : null;
         var parsed = new ParsedTenantFile?[files.Count];
-        Parallel.For(0, files.Count, i => parsed[i] = Settling(directory, files[i], lastGood, now)
+        Parallel.For(0, files.Count, i => parsed[i] = complete?.Contains(files[i].Name) != true && Settling(directory, files[i], lastGood, now)
             ? previous?.ParsedBy(files[i].Name)
             : _reader.Read(directory, files[i].Name, files[i].Stamp));
         var parseTime = _timeProvider.GetElapsedTime(phase);

@@ -143,7 +143,8 @@ internal sealed class TenantReloadService : BackgroundService
                 }
 
                 // Only tenant files changed: look at just those instead of listing the whole directory again.
-                var result = _store.Reload(reason, full ? null : changed);
+                // A full load absorbs the tenant files named meanwhile (renamed into place or settled): they are whole.
+                var result = full ? _store.Reload(reason, null, changed) : _store.Reload(reason, changed);
                 activity?.SetTag("posh.reload.outcome", result.HasErrors ? "rejected" : "ok");
                 activity?.SetTag("posh.reload.tenants", result.Snapshot.Tenants.Count);
                 UpdateWatchers(force: false);

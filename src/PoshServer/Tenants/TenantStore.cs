@@ -63,13 +63,14 @@ internal sealed class TenantStore : IDisposable
     /// <summary>
     /// A later load: errors are logged and rejected files keep their last good version. With
     /// <paramref name="changedTenantFiles"/>, only those tenant files are looked at again (the watcher named them);
-    /// without, the whole directory is listed.
+    /// without, the whole directory is listed, and <paramref name="completeTenantFiles"/> are files known to be whole
+    /// (see <see cref="TenantCatalogBuilder.Load"/>).
     /// </summary>
-    public CatalogLoadResult Reload(string reason, IReadOnlyCollection<string>? changedTenantFiles = null)
+    public CatalogLoadResult Reload(string reason, IReadOnlyCollection<string>? changedTenantFiles = null, IReadOnlyCollection<string>? completeTenantFiles = null)
     {
         lock (_reloadGate)
         {
-            var result = _builder.Load(Current, changedTenantFiles);
+            var result = _builder.Load(Current, changedTenantFiles, completeTenantFiles);
             LastResult = result;
             var errors = result.Errors.ToList();
             if (errors.Count > 0)

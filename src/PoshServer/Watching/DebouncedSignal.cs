@@ -9,17 +9,22 @@ namespace PoshServer.Watching;
 internal sealed class DebouncedSignal(TimeSpan debounce, TimeProvider timeProvider) : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
+    // 1 while a wake-up is pending: the events of a burst release the semaphore once, without an exception each
+    // (a burst of 100,000 file events was 100,000 SemaphoreFullExceptions).
+    private int _pending;
 
     /// <summary>Wakes the waiting loop (or the next wait). Safe from any thread, any number of times, and after disposal.</summary>
     public void Signal()
     {
+        if (Interlocked.Exchange(ref _pending, 1) == 1)
+        {
+            // A wake-up is already pending; it covers this event too.
+            return;
+        }
+
         try
         {
             _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A wake-up is already pending; it covers this event too.
         }
         catch (ObjectDisposedException)
         {
@@ -58,8 +63,10 @@ internal sealed class DebouncedSignal(TimeSpan debounce, TimeProvider timeProvid
             await Task.Delay(debounce, timeProvider, cancellationToken);
         }
 
-        // Events that arrived during the debounce are covered by what the caller does next.
+        // Events that arrived during the debounce are covered by what the caller does next. Drain first, then clear the
+        // flag: a signal between the two is covered too, and a later one releases the semaphore again.
         _signal.Wait(0, CancellationToken.None);
+        Volatile.Write(ref _pending, 0);
         return signalled;
     }
 

@@ -134,6 +134,24 @@ public sealed class Issue14CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Issue14_TenantsCheckULabel_ChecksTheIdnTenantThroughTheDnsServerGiven()
+    {
+        _world.WriteTenant("buecher.yaml", "domain: bücher.example\nservices: [xmpp-server]\n");
+        await using var dns = await DnsmasqServer.StartAsync([DnsmasqRecord.Srv("_xmpp-server._tcp.xn--bcher-kva.example", "xmpp.hosting.test", 5269)]);
+
+        var (exitCode, output, _) = await RunAsync(
+            "tenants", "check", "BÜCHER.example.", "--json", "--dns-server", dns.EndPoint.ToString(), $"--Tenants:Directory={_world.Path}",
+            "--TenantChecks:XmppHosts:0=xmpp.hosting.test", "--TenantChecks:Timeout=00:00:20");
+
+        // Selected by its U-label in any case with a trailing dot, looked up by its A-label.
+        Assert.Equal(ExitCodes.CheckFailed, exitCode);
+        using var json = JsonDocument.Parse(output);
+        var tenant = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal("xn--bcher-kva.example", tenant.GetProperty("domain").GetString());
+        Assert.Contains(tenant.GetProperty("findings").EnumerateArray(), f => f.GetProperty("area").GetString() == "Srv" && f.GetProperty("verdict").GetString() == "Pass");
+    }
+
+    [Fact]
     public async Task Issue14_TenantsCheck_UnusableDnsServer_IsConfigurationError()
     {
         var (exitCode, output, error) = await RunAsync("tenants", "check", "--json", "--dns-server", "not-an-address", $"--Tenants:Directory={_world.Path}");

@@ -226,7 +226,7 @@ public sealed class TenantDirectoryFaultTests : IDisposable
             File.WriteAllText(certificates, "not a directory");
         }
 
-        await Eventually.TrueAsync(async () => await client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz") == "Degraded", "the unreadable certificate is reported");
+        await Eventually.TrueAsync(async () => Health.HealthJson.Status(await client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz")) == "Degraded", "the unreadable certificate is reported");
         Assert.Contains(fingerprint, await client.GetStringAsync(Url), StringComparison.Ordinal);
         var status = server.Services.GetRequiredService<StatusReportBuilder>().Build();
         Assert.Contains(status.LoadErrors, e => e.Contains("fullchain.pem", StringComparison.Ordinal));
@@ -238,7 +238,7 @@ public sealed class TenantDirectoryFaultTests : IDisposable
 
         Directory.Move(away, certificates);
 
-        await Eventually.TrueAsync(async () => await client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz") == "Healthy", "the certificate directory is back");
+        await Eventually.TrueAsync(async () => Health.HealthJson.Status(await client.GetStringAsync($"https://{PoshServerHost.HosterName}/healthz")) == "Healthy", "the certificate directory is back");
         using var renewed = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
         TestCertificates.WritePem(renewed, Path.Combine(certificates, "fullchain.pem"));
         var renewedFingerprint = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(renewed.RawData));

@@ -92,5 +92,30 @@ public sealed class TenantStoreTests : IDisposable
         Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(next.RawData)), Assert.Single(store.Current.Tenants["example.com"].Certificates).Sha256);
     }
 
+    [Fact]
+    public void Issue13_FullLoadAbsorbingARenameEvent_PublishesTheRenamedFileAtOnce()
+    {
+        // The start-up catch-up (or a SIGHUP) can absorb the event of a file renamed into place: that full load sees
+        // a file written a moment ago and would hold it back to settle, which the rename says it need not.
+        using var world = new TenantWorld();
+        world.WriteTenant("example.com.yaml", "domain: example.com\n");
+        var options = Microsoft.Extensions.Options.Options.Create(new TenantsOptions { Directory = world.Path, SettleTime = TimeSpan.FromMinutes(1) });
+        using var settler = new TenantFileSettler(_time, options);
+        var builder = new TenantCatalogBuilder(
+            options,
+            Microsoft.Extensions.Options.Options.Create(new PoshServer.Posh.PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
+            new PoshServer.Certificates.CertificateFileCache(),
+            _time,
+            settler: settler);
+        using var store = new TenantStore(builder, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<TenantStore>.Instance);
+        Assert.False(store.LoadInitial().HasErrors);
+
+        world.WriteAtomically("example.com.yaml", "domain: example.com\nexpires: 900\n");
+        var renamed = Path.Combine(world.Path, "example.com.yaml");
+        store.Reload("start-up catch-up", changedTenantFiles: null, completeTenantFiles: [renamed]);
+
+        Assert.Equal(900, store.Current.Tenants["example.com"].Tenant.Expires);
+    }
+
     private static int Count(string text, string what) => (text.Length - text.Replace(what, string.Empty, StringComparison.Ordinal).Length) / what.Length;
 }

@@ -45,6 +45,37 @@ public sealed class DebouncedSignalTests
     }
 
     [Fact]
+    public async Task Signal_BurstOfThousands_ThrowsNothingAndWakesOnce()
+    {
+        var time = new FakeTimeProvider();
+        using var signal = new DebouncedSignal(s_debounce, time);
+        var thrown = 0;
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (e.Exception is SemaphoreFullException)
+            {
+                Interlocked.Increment(ref thrown);
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            Parallel.For(0, 10_000, _ => signal.Signal());
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        var first = signal.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
+        time.Advance(s_debounce);
+        Assert.True(await first);
+        Assert.False(signal.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None).IsCompleted);
+        Assert.Equal(0, thrown);
+    }
+
+    [Fact]
     public async Task WaitAsync_PollIntervalPassesWithoutSignal_ReturnsFalse()
     {
         var time = new FakeTimeProvider();

@@ -44,9 +44,17 @@ internal sealed class PostgreSqlChangeListener(PostgreSqlClusterStore store, IOp
             {
                 return;
             }
-            catch (ClusterStoreException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Logged by the store; try again after one interval.
+                // ClusterStoreException is logged by the store; anything else would end this loop, and with it the
+                // replica's view of the others' writes (issue 14: no background path stops the server). Either way:
+                // wake the waiters (they poll the store themselves) and try again after one interval.
+                if (ex is not ClusterStoreException)
+                {
+                    logger.ListenFailed(interval, ex);
+                }
+
+                store.SignalChanged();
                 try
                 {
                     await Task.Delay(interval, timeProvider, stoppingToken);
