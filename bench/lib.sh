@@ -120,7 +120,8 @@ generate_tenants() {
 }
 
 # start_posh NAME HTTPS_PORT HTTP_PORT TENANTS_DIR [extra args...]: starts the published server pinned to SERVER_CPU.
-# Sets POSH_PID; the log goes to $WORK/NAME.log. SIGHUP is reset to its default disposition: under nohup (or any
+# Sets POSH_PID; the log goes to $WORK/NAME.log. The admin listener takes a free port (servers run side by side, and
+# an admin port already in use stops start-up); extra args may set another. SIGHUP is reset to its default disposition: under nohup (or any
 # parent that ignores it) the runtime would inherit "ignored" and never see the reload signal.
 start_posh() {
     local name="$1" port="$2" http_port="$3" tenants="$4"; shift 4
@@ -131,17 +132,21 @@ start_posh() {
         "--Https:Certificates:0:CertificateFile=$WORK/web.pem" "--Https:Certificates:0:KeyFile=$WORK/web.key" \
         "--Posh:HostNames:0=posh.hoster.bench.test" "--Posh:PublicBaseUrl=https://posh.hoster.bench.test" \
         "--Logging:LogLevel:Default=Warning" "--Logging:LogLevel:PoshServer.Tenants=Information" \
+        "--Admin:Port=0" \
         "$@" >"$WORK/$name.log" 2>&1 ) &
     POSH_PID=$!
     STARTED_PIDS+=("$POSH_PID")
 }
 
-# wait_ready PORT [TIMEOUT_S]: polls /healthz/ready over HTTPS until it answers 200.
+# wait_ready PORT [TIMEOUT_S]: polls /healthz/ready over HTTPS until it answers 200; fails at once if the server last
+# started (POSH_PID) has exited.
 wait_ready() {
     local port="$1" timeout="${2:-120}" deadline
     deadline=$(( $(date +%s) + timeout ))
     until curl -sk -o /dev/null -w '%{http_code}' --max-time 1 "https://127.0.0.1:$port/healthz/ready" 2>/dev/null | grep -q 200; do
         if (( $(date +%s) > deadline )); then echo "server on $port not ready after ${timeout}s" >&2; return 1; fi
+        # The server started last refused to start (its log says why): no point waiting out the time-out.
+        if [[ -n "${POSH_PID:-}" ]] && ! kill -0 "$POSH_PID" 2>/dev/null; then echo "server (pid $POSH_PID) exited before it was ready" >&2; return 1; fi
         sleep 0.005
     done
 }
