@@ -73,8 +73,8 @@ public sealed class ConfigMapVolumeReloadTests : IDisposable
         PoshServer.Export.PosixRename.Replace(_directory.Combine("..data_tmp"), _directory.Combine("..data"));
         Directory.Delete(_directory.Combine("..2026_12_01_10_05_00.000000002"), recursive: true);
         host.Store.Reload("SIGHUP");
-        await Eventually.TrueAsync(() => Task.FromResult(ServedExpires(host, "example.com") == 9000), "the third ConfigMap version is served");
-        Assert.True(host.Store.Current.TryGetTenant("example.org", out _));
+        // Each new or changed file is published once it has settled, each on its own: wait for the whole version.
+        await Eventually.TrueAsync(() => Task.FromResult(ServedExpires(host, "example.com") == 9000 && host.Store.Current.TryGetTenant("example.org", out _)), "the third ConfigMap version, its added key included, is served");
         await reloads.StopAsync(CancellationToken.None);
     }
 
