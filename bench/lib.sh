@@ -143,7 +143,7 @@ start_posh() {
 wait_ready() {
     local port="$1" timeout="${2:-120}" deadline
     deadline=$(( $(date +%s) + timeout ))
-    until curl -sk -o /dev/null -w '%{http_code}' --max-time 1 "https://127.0.0.1:$port/healthz/ready" 2>/dev/null | grep -q 200; do
+    until taskset -c "$CLIENT_CPU" curl -sk -o /dev/null -w '%{http_code}' --max-time 1 "https://127.0.0.1:$port/healthz/ready" 2>/dev/null | grep -q 200; do
         if (( $(date +%s) > deadline )); then echo "server on $port not ready after ${timeout}s" >&2; return 1; fi
         # The server started last refused to start (its log says why): no point waiting out the time-out.
         if [[ -n "${POSH_PID:-}" ]] && ! kill -0 "$POSH_PID" 2>/dev/null; then echo "server (pid $POSH_PID) exited before it was ready" >&2; return 1; fi

@@ -119,6 +119,74 @@ internal sealed record DomainName
 
     private static bool TryNormalize(string input, out string value, [NotNullWhen(false)] out DomainNameError? error)
     {
+        if (IsPlainLowercaseHostName(input))
+        {
+            value = input[^1] == '.' ? input[..^1] : input;
+            error = null;
+            return true;
+        }
+
+        return TryNormalizeFully(input, out value, out error);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="input"/> is already an A-label name in normal form with nothing IDNA could change or refuse:
+    /// lower-case letters, digits, hyphens and dots only; labels of 1–63 characters, none starting or ending with a
+    /// hyphen, none with hyphens in the third and fourth place (which covers "xn--" and what UTS 46 refuses there);
+    /// at most 253 characters without the trailing dot; and not an IP address. Such a name is its own normal form, so
+    /// the full path (IDNA through ICU, about 10 µs) is skipped: loading 100,000 tenant files parses 100,000 of them.
+    /// Anything else takes the full path, which gives the same result for these (tested).
+    /// </summary>
+    internal static bool IsPlainLowercaseHostName(string input)
+    {
+        var length = input.Length > 0 && input[^1] == '.' ? input.Length - 1 : input.Length;
+        if (length == 0 || length > MaxLength)
+        {
+            return false;
+        }
+
+        var labelStart = 0;
+        var lastLabelHasLetter = false;
+        for (var i = 0; i <= length; i++)
+        {
+            if (i == length || input[i] == '.')
+            {
+                var labelLength = i - labelStart;
+                if (labelLength is 0 or > MaxLabelLength || input[labelStart] == '-' || input[i - 1] == '-'
+                    || (labelLength >= 4 && input[labelStart + 2] == '-' && input[labelStart + 3] == '-'))
+                {
+                    return false;
+                }
+
+                if (i < length)
+                {
+                    labelStart = i + 1;
+                    lastLabelHasLetter = false;
+                }
+
+                continue;
+            }
+
+            var c = input[i];
+            if (char.IsAsciiLetterLower(c))
+            {
+                lastLabelHasLetter = true;
+            }
+            else if (!char.IsAsciiDigit(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        // A last label with a letter is no IPv4 address in any form IPAddress reads except hexadecimal ("0x7f"): leave
+        // those to the full path. No top-level domain is all digits (RFC 3696 §2).
+        return lastLabelHasLetter && input.AsSpan(labelStart, length - labelStart).IndexOf("0x", StringComparison.Ordinal) < 0
+            && !IPAddress.TryParse(input.AsSpan(0, length), out _);
+    }
+
+    /// <summary>The full path: UTS 46 mapping through ICU and every check, for any input.</summary>
+    internal static bool TryNormalizeFully(string input, out string value, [NotNullWhen(false)] out DomainNameError? error)
+    {
         value = string.Empty;
 
         // UTS 46 maps the ideographic and fullwidth full stops to '.'; do it first so that labels are split as IDNA will.

@@ -74,7 +74,7 @@ internal sealed class RotationCoordinator(
             if (switched)
             {
                 // The deployed files changed: pick them up now rather than waiting for the file watcher.
-                store.Reload("certificate rotation");
+                await store.ReloadAsync("certificate rotation", cancellationToken: cancellationToken);
                 plan = await ApplyAsync(Plan(store.Current, await stateStore.LoadAsync(cancellationToken), cluster), save: true, cancellationToken);
             }
 
@@ -220,7 +220,7 @@ internal sealed class RotationCoordinator(
         // Presented and draining certificates must be in the snapshot before a switch overwrites their files.
         if (retained.Set(plan.Retained))
         {
-            store.Reload("certificate rotation");
+            await store.ReloadAsync("certificate rotation", cancellationToken: cancellationToken);
         }
 
         return plan;

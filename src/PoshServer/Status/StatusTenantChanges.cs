@@ -53,24 +53,23 @@ internal sealed class StatusTenantChanges : IDisposable
             }
 
             var changed = _changedAt.ToBuilder();
-            foreach (var (domain, entry) in current.Tenants)
+            // A watcher's change names the domains it touched: compare those, not every tenant (issue 9).
+            var touched = current.ChangedSince(_seen);
+            foreach (var domain in touched ?? (IEnumerable<string>)current.Tenants.Keys)
             {
-                if (!_seen.Tenants.TryGetValue(domain, out var before) || !SameForChecks(before, entry))
+                if (current.Tenants.TryGetValue(domain, out var entry) && (!_seen.Tenants.TryGetValue(domain, out var before) || !SameForChecks(before, entry)))
                 {
                     changed[domain] = current.BuiltAt;
                 }
             }
 
-            var removed = _seen.Tenants.Keys.Where(d => !current.Tenants.ContainsKey(d)).ToList();
+            var removed = (touched ?? (IEnumerable<string>)_seen.Tenants.Keys).Where(d => !current.Tenants.ContainsKey(d)).ToList();
             foreach (var domain in removed)
             {
                 changed.Remove(domain);
             }
 
-            if (removed.Count > 0)
-            {
-                _checks.Retain(current.Tenants.Keys);
-            }
+            _checks.Forget(removed);
 
             _changedAt = changed.ToImmutable();
             _seen = current;

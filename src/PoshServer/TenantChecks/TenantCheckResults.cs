@@ -13,6 +13,15 @@ internal sealed class TenantCheckResults
 
     public TenantCheckResult? Get(string domain) => _results.GetValueOrDefault(domain);
 
+    /// <summary>Drops the results of <paramref name="domains"/> (tenants withdrawn).</summary>
+    public void Forget(IEnumerable<string> domains)
+    {
+        foreach (var domain in domains)
+        {
+            _results.TryRemove(domain, out _);
+        }
+    }
+
     /// <summary>Drops results of tenants that no longer exist.</summary>
     public void Retain(IEnumerable<string> domains)
     {

@@ -23,10 +23,23 @@ internal sealed class TenantCatalog(TenantResolver resolver)
     private readonly ImmutableDictionary<string, TenantEntry>.Builder _tenants = ImmutableDictionary.CreateBuilder<string, TenantEntry>(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyDictionary<string, CertificateSetEntry> _sets = ImmutableDictionary<string, CertificateSetEntry>.Empty;
     private PoshDocumentCache _documents = new();
+    // Domains whose entry changed since the last TakeChanges; null until the first (a new catalog changed everything).
+    private HashSet<string>? _changed;
     private DateTimeOffset _now;
 
     /// <summary>The served tenants by domain, as an immutable snapshot (O(1)).</summary>
     public ImmutableDictionary<string, TenantEntry> Tenants => _tenants.ToImmutable();
+
+    /// <summary>
+    /// The domains added, replaced or withdrawn since the previous call, and a fresh record from here on; null on the
+    /// first call (everything in a new catalog is new).
+    /// </summary>
+    public IReadOnlySet<string>? TakeChanges()
+    {
+        var changed = _changed;
+        _changed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        return changed;
+    }
 
     /// <summary>The earliest expiry among tenants' own (extra) certificates; the sets' certificates are counted by the caller.</summary>
     public DateTimeOffset? NextExtraExpiry => _extraExpiry.Count == 0 ? null : _extraExpiry.Values.Min();
@@ -96,13 +109,14 @@ internal sealed class TenantCatalog(TenantResolver resolver)
         string? freed = null;
         if (served is not null && (serving is null || !SameDomain(serving, served)))
         {
-            _tenants.Remove(served.Tenant.Domain);
+            Withdraw(served.Tenant.Domain);
             freed = served.Tenant.Domain;
         }
 
-        if (serving is not null)
+        if (serving is not null && !(_tenants.TryGetValue(serving.Tenant.Domain, out var current) && ReferenceEquals(current, serving)))
         {
             _tenants[serving.Tenant.Domain] = serving;
+            _changed?.Add(serving.Tenant.Domain);
         }
 
         var unsatisfied = claim is not null && (serving is null || !string.Equals(serving.Tenant.Domain, claim, StringComparison.OrdinalIgnoreCase)) ? claim : null;
@@ -137,8 +151,16 @@ internal sealed class TenantCatalog(TenantResolver resolver)
 
         if (state.Served is { } served)
         {
-            _tenants.Remove(served.Tenant.Domain);
+            Withdraw(served.Tenant.Domain);
             Promote(served.Tenant.Domain);
+        }
+    }
+
+    private void Withdraw(string domain)
+    {
+        if (_tenants.Remove(domain))
+        {
+            _changed?.Add(domain);
         }
     }
 

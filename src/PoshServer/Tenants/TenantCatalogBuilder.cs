@@ -139,12 +139,26 @@ internal sealed class TenantCatalogBuilder
 
         var phase = _timeProvider.GetTimestamp();
         _reader.Retain(files);
-        // Files are independent until the domains are decided: read and parse them on every core.
         var previous = lastGood is not null && ReferenceEquals(lastGood, _produced) ? _catalog : null;
         var parsed = new ParsedTenantFile?[files.Count];
-        Parallel.For(0, files.Count, i => parsed[i] = complete?.Contains(files[i].Name) != true && Settling(directory, files[i], lastGood, now)
+        ParsedTenantFile? ReadOne(int i) => complete?.Contains(files[i].Name) != true && Settling(directory, files[i], lastGood, now)
             ? previous?.ParsedBy(files[i].Name)
-            : _reader.Read(directory, files[i].Name, files[i].Stamp));
+            : _reader.Read(directory, files[i].Name, files[i].Stamp);
+        if (lastGood is null)
+        {
+            // The first load: nothing serves yet, and files are independent until the domains are decided: read and
+            // parse them on every core.
+            Parallel.For(0, files.Count, i => parsed[i] = ReadOne(i));
+        }
+        else
+        {
+            // A reload while serving: on the calling (load) thread only. Pool threads would take the cores from the
+            // requests at their priority (see LoadThread); unchanged files are cached by stamp anyway.
+            for (var i = 0; i < files.Count; i++)
+            {
+                parsed[i] = ReadOne(i);
+            }
+        }
         var parseTime = _timeProvider.GetElapsedTime(phase);
 
         phase = _timeProvider.GetTimestamp();
@@ -263,6 +277,8 @@ internal sealed class TenantCatalogBuilder
             NextExpiry = _setsExpiry is { } a && extraExpiry is { } b ? (a < b ? a : b) : _setsExpiry ?? extraExpiry,
             Warnings = [.. diagnostics.Where(d => !d.IsError)],
             Generation = (lastGood?.Generation ?? 0) + 1,
+            // Relative to the snapshot this builder produced last, which is lastGood whenever the catalog was kept.
+            ChangedDomains = catalog.TakeChanges() is { } changed && lastGood is not null && ReferenceEquals(lastGood, _produced) ? changed : null,
         };
         _produced = snapshot;
         return new CatalogLoadResult(snapshot, diagnostics);

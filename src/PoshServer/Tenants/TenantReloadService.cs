@@ -144,7 +144,7 @@ internal sealed class TenantReloadService : BackgroundService
 
                 // Only tenant files changed: look at just those instead of listing the whole directory again.
                 // A full load absorbs the tenant files named meanwhile (renamed into place or settled): they are whole.
-                var result = full ? _store.Reload(reason, null, changed) : _store.Reload(reason, changed);
+                var result = await (full ? _store.ReloadAsync(reason, null, changed, stoppingToken) : _store.ReloadAsync(reason, changed, cancellationToken: stoppingToken));
                 activity?.SetTag("posh.reload.outcome", result.HasErrors ? "rejected" : "ok");
                 activity?.SetTag("posh.reload.tenants", result.Snapshot.Tenants.Count);
                 UpdateWatchers(force: false);

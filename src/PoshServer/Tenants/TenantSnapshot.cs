@@ -40,5 +40,17 @@ internal sealed class TenantSnapshot
     /// <summary>Increases with every swap; lets tests and metrics tell snapshots apart.</summary>
     public required long Generation { get; init; }
 
+    /// <summary>
+    /// The domains whose entry differs from the snapshot of the generation before this one (added, replaced or
+    /// withdrawn), when the load knows them: a watcher's change or a full load on unchanged sets. Null after a load that
+    /// rebuilt the catalog; then compare everything. Lets per-swap work (what was withdrawn, what the status page marks
+    /// as changed) cost the changes, not the tenant count (issue 9).
+    /// </summary>
+    public IReadOnlySet<string>? ChangedDomains { get; init; }
+
+    /// <summary>The domains that differ from <paramref name="previous"/>, or null when only comparing every tenant can tell.</summary>
+    public IReadOnlySet<string>? ChangedSince(TenantSnapshot previous) =>
+        previous.Generation == Generation - 1 && previous.Generation > 0 ? ChangedDomains : null;
+
     public bool TryGetTenant(string domain, [NotNullWhen(true)] out TenantEntry? entry) => Tenants.TryGetValue(domain, out entry);
 }

@@ -18,6 +18,7 @@ internal sealed class TenantStore : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<TenantStore> _logger;
     private readonly Lock _reloadGate = new();
+    private readonly LoadThread _loads;
     private TenantSnapshot _current = TenantSnapshot.Empty;
     private CancellationTokenSource _changeSource = new();
     private ITimer? _expiryTimer;
@@ -30,6 +31,7 @@ internal sealed class TenantStore : IDisposable
         _builder = builder;
         _timeProvider = timeProvider;
         _logger = logger;
+        _loads = new LoadThread();
     }
 
     public TenantSnapshot Current => Volatile.Read(ref _current);
@@ -93,6 +95,13 @@ internal sealed class TenantStore : IDisposable
     }
 
     /// <summary>
+    /// <see cref="Reload"/> on the load thread, off the thread pool (see <see cref="LoadThread"/>): what the server's
+    /// own reloads use while it serves. Loads run one after the other in the order asked.
+    /// </summary>
+    public Task<CatalogLoadResult> ReloadAsync(string reason, IReadOnlyCollection<string>? changedTenantFiles = null, IReadOnlyCollection<string>? completeTenantFiles = null, CancellationToken cancellationToken = default) =>
+        _loads.RunAsync(() => Reload(reason, changedTenantFiles, completeTenantFiles), cancellationToken);
+
+    /// <summary>
     /// A reload that failed with an exception: nothing is swapped, and the failure becomes the latest result so that
     /// health (Degraded) and status (loadErrors) say why, instead of only a log line (issue 13).
     /// </summary>
@@ -110,6 +119,7 @@ internal sealed class TenantStore : IDisposable
     public void Dispose()
     {
         _expiryTimer?.Dispose();
+        _loads.Dispose();
         _changeSource.Dispose();
     }
 
@@ -140,7 +150,11 @@ internal sealed class TenantStore : IDisposable
     /// </summary>
     private void LogWithdrawn(TenantSnapshot previous, TenantSnapshot current, string reason)
     {
-        var withdrawn = previous.Tenants.Values
+        // After a watcher's change only the changed domains can have been withdrawn: look at those, not every tenant.
+        var candidates = current.ChangedSince(previous) is { } changed
+            ? changed.Select(d => previous.Tenants.GetValueOrDefault(d)).OfType<TenantEntry>()
+            : previous.Tenants.Values;
+        var withdrawn = candidates
             .Where(t => !t.Tenant.Disabled && (!current.Tenants.TryGetValue(t.Tenant.Domain, out var now) || now.Tenant.Disabled))
             .Select(t => t.Tenant.Domain)
             .Order(StringComparer.Ordinal)
@@ -188,10 +202,10 @@ internal sealed class TenantStore : IDisposable
     }
 
     private void ScheduleExpiryTimer(TimeSpan due) =>
-        _expiryTimer = _timeProvider.CreateTimer(_ => ThreadPool.UnsafeQueueUserWorkItem(static state => ((TenantStore)state!).ReloadOnExpiry(), this), null, due, Timeout.InfiniteTimeSpan);
+        _expiryTimer = _timeProvider.CreateTimer(_ => _loads.Post(ReloadOnExpiry), null, due, Timeout.InfiniteTimeSpan);
 
     /// <summary>
-    /// The expiry reload runs on the thread pool, where an exception would end the process (issue 14). A failure is
+    /// The expiry reload runs on the load thread, where an exception would be lost (issue 14). A failure is
     /// reported as the reload service reports one (health Degraded, status loadErrors), the snapshot being served stays,
     /// and the reload is tried again after <see cref="TenantsOptions.RetryInterval"/>.
     /// </summary>

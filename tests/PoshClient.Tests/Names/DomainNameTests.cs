@@ -223,4 +223,52 @@ public sealed class DomainNameTests
     [InlineData("bücher.example", false)]
     [InlineData("bad name", false)]
     public void IsNormalized_Table(string value, bool expected) => Assert.Equal(expected, DomainName.IsNormalized(value));
+
+    [Theory]
+    [InlineData("t12345.bench.test", true)]
+    [InlineData("example.com.", true)]
+    [InlineData("localhost", true)]
+    [InlineData("Example.com", false)] // upper case: the full path lowers it
+    [InlineData("xn--bcher-kva.example", false)] // an A-label: the full path checks it decodes
+    [InlineData("r3---sn-abc.example", false)] // hyphens in places 3–4: left to IDNA
+    [InlineData("1.2.3.4", false)]
+    [InlineData("10.0.0.0x7f", false)]
+    [InlineData("example.123", false)]
+    [InlineData("-a.example", false)]
+    [InlineData("a..example", false)]
+    [InlineData("bücher.example", false)]
+    [InlineData("", false)]
+    [InlineData(".", false)]
+    public void IsPlainLowercaseHostName_Table(string input, bool expected) => Assert.Equal(expected, DomainName.IsPlainLowercaseHostName(input));
+
+    [Fact]
+    public void IsPlainLowercaseHostName_RandomInputs_FullPathGivesTheSameName()
+    {
+        // Arrange: names from an alphabet weighted towards what the fast path decides on (edges of labels, digits,
+        // hyphens, dots, "0x"), plus characters it must leave to the full path.
+        var random = new Random(7711);
+        const string alphabet = "abcxyz0123456789----....xn0xAZ_ üß。";
+        var decided = 0;
+
+        for (var n = 0; n < 50_000; n++)
+        {
+            var length = random.Next(1, n % 100 == 0 ? 300 : 24);
+            var input = new string([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+
+            // Act
+            if (!DomainName.IsPlainLowercaseHostName(input))
+            {
+                continue;
+            }
+
+            decided++;
+            var full = DomainName.TryNormalizeFully(input, out var value, out var error);
+
+            // Assert
+            Assert.True(full, $"'{input}': the fast path accepts what the full path refuses: {error?.Message}");
+            Assert.Equal(input.TrimEnd('.'), value);
+        }
+
+        Assert.True(decided > 1000, $"only {decided} inputs took the fast path");
+    }
 }

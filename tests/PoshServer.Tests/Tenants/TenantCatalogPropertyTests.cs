@@ -108,16 +108,20 @@ public sealed class TenantCatalogPropertyTests : IDisposable
                 }
             }
 
+            var before = current.Snapshot;
             current = builder.Load(current.Snapshot, changed);
             var scratch = CreateBuilder().Load(lastGood: null);
 
             Assert.False(current.HasErrors, string.Join('\n', current.Diagnostics));
             AssertSameBytes(scratch.Snapshot, current.Snapshot, $"seed {seed}, step {step}");
+            AssertChangesNamed(before, current.Snapshot, $"seed {seed}, step {step}");
             if (step % 7 == 0)
             {
                 // A full load on unchanged sets (SIGHUP) is the difference between the listing and the catalog: same result.
+                before = current.Snapshot;
                 current = builder.Load(current.Snapshot);
                 AssertSameBytes(scratch.Snapshot, current.Snapshot, $"seed {seed}, step {step}, full reload");
+                AssertChangesNamed(before, current.Snapshot, $"seed {seed}, step {step}, full reload");
             }
         }
     }
@@ -157,6 +161,17 @@ public sealed class TenantCatalogPropertyTests : IDisposable
                 Assert.True(Bytes(want.ReferenceFor(service)) == Bytes(got.ReferenceFor(service)), $"{because}: {domain} {service} reference differs");
             }
         }
+    }
+
+    /// <summary>The domains a load says it changed are exactly those whose entry differs from the snapshot before.</summary>
+    private static void AssertChangesNamed(TenantSnapshot before, TenantSnapshot after, string because)
+    {
+        var named = after.ChangedSince(before);
+        Assert.True(named is not null, $"{because}: the load kept its catalog but did not name its changes");
+        var differing = before.Tenants.Keys.Union(after.Tenants.Keys, StringComparer.OrdinalIgnoreCase)
+            .Where(d => !(before.Tenants.TryGetValue(d, out var a) && after.Tenants.TryGetValue(d, out var b) && ReferenceEquals(a, b)))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(differing, named.Order(StringComparer.Ordinal));
     }
 
     private static string? Bytes(PoshResponse? response) => response is null ? null : Encoding.UTF8.GetString(response.Body);
