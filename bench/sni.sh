@@ -35,9 +35,11 @@ seq 1 $((CERTS - 1)) | xargs -P "$(nproc)" -I{} openssl req -x509 -new -key "$WO
     echo '] } }'
 } >"$WORK/server/appsettings.Bench.json"
 
+start=$(now_ms)
 start_posh one "$ONE_PORT" 20080 "$WORK/tenants" "--Https:Address=localhost"
 ONE_PID=$POSH_PID
 wait_ready "$ONE_PORT"
+one_ready=$(( $(now_ms) - start ))
 start=$(now_ms)
 POSH_ENV="ASPNETCORE_ENVIRONMENT=Bench" start_posh many "$MANY_PORT" 20081 "$WORK/tenants" "--Https:Address=localhost"
 MANY_PID=$POSH_PID
@@ -52,7 +54,7 @@ many_ready=$(( $(now_ms) - start ))
     echo "command: QUICK=$QUICK bench/sni.sh (CERTS=$CERTS, $ROUNDS rounds x ${DURATION}s, interleaved)"
     echo "load: wrk -t1 -c16 -H 'Connection: close' https://localhost:<port>$DOC (a full TLS handshake per request, SNI 'localhost')"
     echo "server pinned to cpu $SERVER_CPU, load generator to cpu $CLIENT_CPU"
-    echo "start to ready with $CERTS certificates: ${many_ready} ms; RSS one: $(rss_mb "$ONE_PID") MB, many: $(rss_mb "$MANY_PID") MB"
+    echo "start to ready: one certificate ${one_ready} ms, $CERTS certificates ${many_ready} ms; RSS one: $(rss_mb "$ONE_PID") MB, many: $(rss_mb "$MANY_PID") MB"
     echo '```'
     echo
     echo "| round | certificates | req/s (handshakes/s) | p50 ms | p90 ms | p99 ms | errors | load |"

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Primitives;
 using PoshServer.Cluster;
 using PoshServer.Tenants;
 
@@ -14,18 +15,30 @@ namespace PoshServer.Status;
 /// The digest is a sum (mod 2^64) of one hash per tenant, so it does not depend on order and follows a change by
 /// subtracting the old tenant's hash and adding the new one. A digest over the sorted tenants cost a sort and a hash
 /// of every document on every snapshot, a fifth of the CPU of a 100,000-tenant server reloading (issue 9;
-/// bench/results/profile-100k-reload-*.txt); now a watcher's change costs its tenants, and only a gap of
-/// several snapshots between two heartbeats costs one pass over the tenants, without a sort.
+/// bench/results/profile-100k-reload-*.txt); now a watcher's change costs its tenants, and a rebuilt catalog one
+/// pass over the tenants, without a sort.
 /// </para>
 /// </summary>
-internal sealed class StatusReplicaState(TenantStore store) : IReplicaStateContributor
+internal sealed class StatusReplicaState : IReplicaStateContributor, IDisposable
 {
+    private readonly TenantStore _store;
     private readonly Lock _gate = new();
+    private readonly IDisposable _subscription;
     private (TenantSnapshot Snapshot, ulong Sum)? _last;
+
+    public StatusReplicaState(TenantStore store)
+    {
+        _store = store;
+        // Every swap is followed as it happens (on the reload's thread), so each step is one snapshot to the next and
+        // costs the changed tenants; sampled only at heartbeats, several swaps between two would need a full pass.
+        _subscription = ChangeToken.OnChange(store.GetReloadToken, () => Digest(_store.Current));
+    }
+
+    public void Dispose() => _subscription.Dispose();
 
     public ReplicaHeartbeat Contribute(ReplicaHeartbeat heartbeat)
     {
-        var snapshot = store.Current;
+        var snapshot = _store.Current;
         return heartbeat with { TenantGeneration = snapshot.Generation, TenantSnapshotBuiltAt = snapshot.BuiltAt, TenantDigest = Digest(snapshot) };
     }
 

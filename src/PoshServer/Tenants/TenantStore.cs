@@ -25,6 +25,7 @@ internal sealed class TenantStore : IDisposable
     // Warnings already logged: a swap logs only new ones, so an expired certificate is logged once, not on every swap
     // (issue 14); one that goes away and comes back is logged again.
     private HashSet<TenantDiagnostic> _loggedWarnings = [];
+    private long _heapAfterCollection;
 
     public TenantStore(TenantCatalogBuilder builder, TimeProvider timeProvider, ILogger<TenantStore> logger)
     {
@@ -171,8 +172,13 @@ internal sealed class TenantStore : IDisposable
     /// <summary>After a full load only: see <see cref="LoadGarbage"/>.</summary>
     private void CollectLoadGarbage()
     {
+        if (!LoadGarbage.IsWorthCollecting(GC.GetTotalMemory(forceFullCollection: false), _heapAfterCollection))
+        {
+            return;
+        }
+
         var started = _timeProvider.GetTimestamp();
-        var heap = LoadGarbage.Collect();
+        var heap = _heapAfterCollection = LoadGarbage.Collect();
         TenantsLog.LoadGarbageCollected(_logger, _timeProvider.GetElapsedTime(started).TotalMilliseconds, heap / 1048576.0);
     }
 
