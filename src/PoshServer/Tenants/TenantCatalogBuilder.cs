@@ -26,6 +26,7 @@ internal sealed class TenantCatalogBuilder
     private readonly CertificateSetResolver _sets;
     private readonly TenantResolver _resolver;
     private readonly TenantFileSettler? _settler;
+    private readonly ReloadPacer? _pacer;
     private PoshDocumentCache _documents = new();
     private TenantCatalog? _catalog;
     private TenantSnapshot? _produced;
@@ -38,9 +39,11 @@ internal sealed class TenantCatalogBuilder
         CertificateFileCache certificates,
         TimeProvider timeProvider,
         RetainedCertificates? retained = null,
-        TenantFileSettler? settler = null)
+        TenantFileSettler? settler = null,
+        ReloadPacer? pacer = null)
     {
         _settler = settler;
+        _pacer = pacer;
         _tenantsOptions = tenantsOptions;
         _timeProvider = timeProvider;
         var options = tenantsOptions.Value;
@@ -118,8 +121,11 @@ internal sealed class TenantCatalogBuilder
     private CatalogLoadResult LoadAll(TenantSnapshot? lastGood, string directory, TenantsOptions options, DateTimeOffset now, HashSet<string>? complete = null)
     {
         var started = _timeProvider.GetTimestamp();
+        // A reload runs while the server serves: it yields a contended CPU to the requests (the first load serves no one).
+        var pace = lastGood is not null ? _pacer : null;
+        pace?.Begin();
         var listing = Directory.Exists(directory)
-            ? TenantDirectoryScanner.List(directory, options)
+            ? TenantDirectoryScanner.List(directory, options, pace)
             : new TenantDirectoryListing(null, $"the tenants directory '{directory}' does not exist");
         var enumerated = _timeProvider.GetElapsedTime(started);
         if (listing.Files is not { } files)
@@ -157,6 +163,7 @@ internal sealed class TenantCatalogBuilder
             for (var i = 0; i < files.Count; i++)
             {
                 parsed[i] = ReadOne(i);
+                pace?.Step();
             }
         }
         var parseTime = _timeProvider.GetElapsedTime(phase);
@@ -176,6 +183,7 @@ internal sealed class TenantCatalogBuilder
             var listed = new HashSet<string>(files.Count, StringComparer.Ordinal);
             for (var i = 0; i < files.Count; i++)
             {
+                pace?.Step();
                 listed.Add(files[i].Name);
                 // Tenants' own certificates may have changed on disk although their file did not: resolve them again.
                 if (parsed[i] is { } version && (!ReferenceEquals(previous.ParsedBy(files[i].Name), version) || version.Tenant?.ExtraCertificates.IsEmpty == false))
@@ -191,7 +199,7 @@ internal sealed class TenantCatalogBuilder
         }
         else
         {
-            catalog = Rebuild(files, parsed, lastGood, previous, sets, now, documents, options, out ordered);
+            catalog = Rebuild(files, parsed, lastGood, previous, sets, now, documents, options, pace, out ordered);
         }
 
         var resolved = _timeProvider.GetElapsedTime(phase) - ordered;
@@ -206,7 +214,7 @@ internal sealed class TenantCatalogBuilder
     /// <summary>A new catalog from every file: the sets changed (or there is no catalog to start from).</summary>
     private TenantCatalog Rebuild(
         IReadOnlyList<ListedTenantFile> files, ParsedTenantFile?[] parsed, TenantSnapshot? lastGood, TenantCatalog? previous,
-        Dictionary<string, CertificateSetEntry> sets, DateTimeOffset now, PoshDocumentCache documents, TenantsOptions options, out TimeSpan ordered)
+        Dictionary<string, CertificateSetEntry> sets, DateTimeOffset now, PoshDocumentCache documents, TenantsOptions options, ReloadPacer? pace, out TimeSpan ordered)
     {
         var phase = _timeProvider.GetTimestamp();
         var lastGoodByFile = previous is null && lastGood is not null
@@ -228,6 +236,7 @@ internal sealed class TenantCatalogBuilder
             var name = files[i].Name;
             var lastVersion = previous is not null ? previous.ServedBy(name) : lastGoodByFile?.GetValueOrDefault(Display(options, name));
             catalog.Apply(name, parsed[i]!, lastVersion);
+            pace?.Step();
         }
 
         return catalog;

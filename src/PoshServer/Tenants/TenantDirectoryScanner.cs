@@ -16,16 +16,23 @@ internal static class TenantDirectoryScanner
         && !name.StartsWith('.') && !name.StartsWith('_')
         && !name.SequenceEqual(options.CertificateSetsFile);
 
-    /// <summary>The tenant files with their size and modification time, read in the same pass as the directory (one stat per file).</summary>
-    public static TenantDirectoryListing List(string directory, TenantsOptions options)
+    /// <summary>
+    /// The tenant files with their size and modification time, read in the same pass as the directory (one stat per
+    /// file). A reload's <paramref name="pace"/> is stepped for every file.
+    /// </summary>
+    public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null)
     {
         try
         {
             var enumerable = new FileSystemEnumerable<ListedTenantFile>(
                 directory,
-                (ref FileSystemEntry entry) => new ListedTenantFile(
-                    entry.FileName.ToString(),
-                    entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : new TenantFileStamp(entry.Length, entry.LastWriteTimeUtc.UtcDateTime)),
+                (ref FileSystemEntry entry) =>
+                {
+                    pace?.Step();
+                    return new ListedTenantFile(
+                        entry.FileName.ToString(),
+                        entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : new TenantFileStamp(entry.Length, entry.LastWriteTimeUtc.UtcDateTime));
+                },
                 new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = default, IgnoreInaccessible = false })
             {
                 ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && IsTenantFileName(entry.FileName, options),

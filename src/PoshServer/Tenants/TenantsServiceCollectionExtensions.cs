@@ -16,6 +16,7 @@ internal static class TenantsServiceCollectionExtensions
         services.TryAddSingleton<CertificateFileCache>();
         services.TryAddSingleton<RetainedCertificates>();
         services.TryAddSingleton<TenantFileSettler>();
+        services.TryAddSingleton(sp => ReloadPacer.ForProcess(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TenantCatalogBuilder>();
         services.TryAddSingleton<TenantStore>();
         services.AddHostedService<TenantReloadService>();
