@@ -7,9 +7,9 @@ namespace PoshServer.Tenants;
 /// at least 90 % of steady). A full reload of 100,000 files is more than a second of CPU. On a saturated core the
 /// scheduler shares it evenly between the reload thread and the request threads, and serving lost half its
 /// throughput while reloads ran back to back. Called for every file a reload looks at: every few milliseconds it
-/// compares the CPU the rest of the process used with what the reload thread used. When requests took a real share
-/// and the process used all the CPUs it may run on, the reload sleeps nine times what it just used, which leaves it
-/// a tenth of the contended CPU. With CPU to spare (an idle server, or a second core) it never sleeps, and the reload
+/// compares the CPU the rest of the process used with what the reload thread used. When requests took a large share
+/// (<see cref="BusyShare"/>) and the process used all the CPUs it may run on, the reload sleeps nine times what it
+/// just used, which leaves it a tenth of the contended CPU. With CPU to spare (an idle server, or a second core) it never sleeps, and the reload
 /// runs at full speed.
 /// <para>
 /// Thread priorities cannot do this: on Linux a thread created by a lower-priority thread inherits its priority, the
@@ -21,6 +21,14 @@ internal sealed class ReloadPacer
 {
     /// <summary>Files between two looks at the clocks (a look costs two clock reads).</summary>
     public const int FilesPerCheck = 64;
+
+    /// <summary>
+    /// The share of the CPU the rest of the process must take before a reload yields. Requests on a saturated core take
+    /// about half of it from a reload running beside them; a client polling one request at a time takes far less, and
+    /// slowing a reload tenfold for it would only delay the change it waits for (a 1,000,000-tenant catch-up load paced
+    /// by a poller took minutes).
+    /// </summary>
+    public const double BusyShare = 0.4;
 
     /// <summary>The reload's share of a contended CPU: it sleeps (1 − share) ÷ share times what it used.</summary>
     public const double ContendedShare = 0.1;
@@ -79,8 +87,8 @@ internal sealed class ReloadPacer
 
         var own = now.Thread - _sliceCpu.Thread;
         var others = now.Process - _sliceCpu.Process - own;
-        // Requests (or anything else in the process) took a quarter of a CPU, and the process left no CPU unused.
-        if (others >= wall * 0.25 && own + others >= wall * (_processors * 0.9))
+        // Requests (or anything else in the process) took a large share of the CPU, and the process left none unused.
+        if (others >= wall * BusyShare && own + others >= wall * (_processors * 0.9))
         {
             var sleep = own * ((1 - ContendedShare) / ContendedShare);
             _sleep(sleep < s_maxSleep ? sleep : s_maxSleep);

@@ -27,6 +27,17 @@ public sealed class ReloadPacerTests
     }
 
     [Fact]
+    public void Step_RequestsTakingLessThanTheBusyShare_NeverSleeps()
+    {
+        // One client polling: its requests took a third of the core, the reload the rest.
+        var pacer = Create(processors: 1);
+
+        RunSlice(pacer, wall: 3, own: 2, others: 1);
+
+        Assert.Empty(_sleeps);
+    }
+
+    [Fact]
     public void Step_NoRequests_NeverSleeps()
     {
         var pacer = Create(processors: 1);
