@@ -9,10 +9,11 @@ namespace PoshServer.Tenants;
 /// the steady throughput, with time-outs. On its own thread a reload competes with the requests for the core as one
 /// thread among theirs, and the pool stays theirs.
 /// <para>
-/// It runs at the request threads' priority. A higher nice value for this thread alone would let requests go first,
-/// but Linux gives every thread a thread creates its creator's nice value, and this thread cannot control which
-/// threads the runtime creates from it (thread-pool workers when it queues work, the tiered-compilation worker):
-/// they would serve requests at the lower priority, and an unprivileged process cannot raise it back.
+/// It runs at the request threads' priority, and a reload yields by sleeping instead (<see cref="ReloadPacer"/>). A
+/// higher nice value for this thread alone would let requests go first, but Linux gives every thread a thread creates
+/// its creator's nice value, and this thread cannot control which threads the runtime creates from it (thread-pool
+/// workers when it queues work, the tiered-compilation worker): they would serve requests at the lower priority, and
+/// an unprivileged process cannot raise it back.
 /// </para>
 /// </summary>
 internal sealed class LoadThread : IDisposable

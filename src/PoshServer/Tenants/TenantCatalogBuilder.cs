@@ -158,8 +158,8 @@ internal sealed class TenantCatalogBuilder
         }
         else
         {
-            // A reload while serving: on the calling (load) thread only. Pool threads would take the cores from the
-            // requests at their priority (see LoadThread); unchanged files are cached by stamp anyway.
+            // A reload while serving: on the calling (load) thread only, pacing itself. The pool's threads are the
+            // requests' (see LoadThread); unchanged files are cached by stamp anyway.
             for (var i = 0; i < files.Count; i++)
             {
                 parsed[i] = ReadOne(i);
