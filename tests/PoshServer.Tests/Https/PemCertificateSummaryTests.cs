@@ -78,11 +78,20 @@ public sealed class PemCertificateSummaryTests
     }
 
     [Theory]
-    [InlineData("", "holds no certificate")]
-    [InlineData("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "holds no certificate")]
-    [InlineData("-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n", "not valid DER")]
-    public void TryRead_NoOrBrokenCertificate_SaysWhy(string pem, string expected)
+    [InlineData("empty", "holds no certificate")]
+    [InlineData("a key only", "holds no certificate")]
+    [InlineData("a certificate block that is not a certificate", "not valid DER")]
+    public void TryRead_NoOrBrokenCertificate_SaysWhy(string shape, string expected)
     {
+        // Built here: a key minted now rather than a key block in the source.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = shape switch
+        {
+            "empty" => string.Empty,
+            "a key only" => key.ExportPkcs8PrivateKeyPem(),
+            _ => new string(PemEncoding.Write("CERTIFICATE", [0x30, 0x03, 0x02, 0x01, 0x01])), // SEQUENCE { INTEGER 1 }
+        };
+
         var ok = PemCertificateSummary.TryRead(pem, out _, out _, out _, out var error);
 
         Assert.False(ok);
