@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PoshServer.Certificates;
@@ -16,16 +17,26 @@ public sealed class TenantStoreTests : IDisposable
 
     public void Dispose() => _world.Dispose();
 
-    [Fact]
-    public async Task CertificatePastNotAfter_StopsBeingPublished_WithoutAnyFileChange()
+    /// <summary>
+    /// The default set with a certificate that expires a day from now and its successor, and one tenant on it; returns
+    /// the successor (the certificate that stays published).
+    /// </summary>
+    private X509Certificate2 WriteSetExpiringTomorrow()
     {
         var now = _time.GetUtcNow();
         using var current = TestCertificates.SelfSigned(["xmpp.hosting.test"], now.AddDays(-80), now.AddDays(1));
-        using var next = TestCertificates.SelfSigned(["xmpp.hosting.test"], now.AddDays(-1), now.AddDays(89));
+        var next = TestCertificates.SelfSigned(["xmpp.hosting.test"], now.AddDays(-1), now.AddDays(89));
         _world.WriteCertificate("certs/current.pem", current);
         _world.WriteCertificate("certs/next.pem", next);
         _world.WriteSets("default:\n  certificates: [certs/current.pem, certs/next.pem]\n");
         _world.WriteTenant("t.yaml", "domain: example.com\n");
+        return next;
+    }
+
+    [Fact]
+    public async Task CertificatePastNotAfter_StopsBeingPublished_WithoutAnyFileChange()
+    {
+        using var next = WriteSetExpiringTomorrow();
         await using var server = await PoshServerHost.StartAsync(_world.Path, _time);
         using var client = server.CreateClient();
         var before = await client.GetStringAsync("https://example.com/.well-known/posh/xmpp-server.json");
@@ -61,13 +72,7 @@ public sealed class TenantStoreTests : IDisposable
     [Fact]
     public async Task Issue14_ExpiryReloadThatThrows_DoesNotEndTheProcess_IsReported_AndRetried()
     {
-        var now = _time.GetUtcNow();
-        using var current = TestCertificates.SelfSigned(["xmpp.hosting.test"], now.AddDays(-80), now.AddDays(1));
-        using var next = TestCertificates.SelfSigned(["xmpp.hosting.test"], now.AddDays(-1), now.AddDays(89));
-        _world.WriteCertificate("certs/current.pem", current);
-        _world.WriteCertificate("certs/next.pem", next);
-        _world.WriteSets("default:\n  certificates: [certs/current.pem, certs/next.pem]\n");
-        _world.WriteTenant("t.yaml", "domain: example.com\n");
+        using var next = WriteSetExpiringTomorrow();
         var logger = new FailingLogger<TenantStore>();
         var builder = new TenantCatalogBuilder(
             Options.Create(new TenantsOptions { Directory = _world.Path, RetryInterval = TimeSpan.FromSeconds(5) }),
