@@ -46,12 +46,10 @@ internal static class RotationPlanner
             // The longest expires a client may hold a document of this set for: its tenants' documents, and for the default
             // set also the hoster's own names' document, written with Tenants:DefaultExpires (the only set served there).
             // A set no tenant uses falls back to that default.
-            var tenantsExpires = snapshot.Tenants.Values
-                .Where(t => string.Equals(t.Tenant.CertificateSet, name, StringComparison.Ordinal))
-                .Select(t => t.Tenant.Expires);
+            var tenantsExpires = snapshot.LongestExpires.TryGetValue(name, out var longest) ? longest : (long?)null;
             var maxExpires = string.Equals(name, defaultSet, StringComparison.Ordinal)
-                ? tenantsExpires.Append(defaultExpires).Max()
-                : tenantsExpires.DefaultIfEmpty(defaultExpires).Max();
+                ? Math.Max(tenantsExpires ?? defaultExpires, defaultExpires)
+                : tenantsExpires ?? defaultExpires;
             var margin = rotation.Margin ?? defaultMargin;
             // With DANE, resolvers may hold the TLSA RRset without the next key for its TTL (RFC 7671 §8.1): safe-at
             // waits for whichever cache drains last.

@@ -21,6 +21,7 @@ internal sealed class TenantCatalog(TenantResolver resolver)
     private readonly Dictionary<string, ImmutableArray<TenantDiagnostic>> _problems = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _extraExpiry = new(StringComparer.Ordinal);
     private readonly ImmutableDictionary<string, TenantEntry>.Builder _tenants = ImmutableDictionary.CreateBuilder<string, TenantEntry>(StringComparer.OrdinalIgnoreCase);
+    private readonly ExpiresTally _expires = new();
     private IReadOnlyDictionary<string, CertificateSetEntry> _sets = ImmutableDictionary<string, CertificateSetEntry>.Empty;
     private PoshDocumentCache _documents = new();
     // Domains whose entry changed since the last TakeChanges; null until the first (a new catalog changed everything).
@@ -40,6 +41,9 @@ internal sealed class TenantCatalog(TenantResolver resolver)
         _changed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         return changed;
     }
+
+    /// <summary>Set name → the longest <c>expires</c> among the served tenants of the set (see <see cref="ExpiresTally"/>).</summary>
+    public IReadOnlyDictionary<string, long> LongestExpires => _expires.Longest();
 
     /// <summary>The earliest expiry among tenants' own (extra) certificates; the sets' certificates are counted by the caller.</summary>
     public DateTimeOffset? NextExtraExpiry => _extraExpiry.Count == 0 ? null : _extraExpiry.Values.Min();
@@ -113,10 +117,9 @@ internal sealed class TenantCatalog(TenantResolver resolver)
             freed = served.Tenant.Domain;
         }
 
-        if (serving is not null && !(_tenants.TryGetValue(serving.Tenant.Domain, out var current) && ReferenceEquals(current, serving)))
+        if (serving is not null)
         {
-            _tenants[serving.Tenant.Domain] = serving;
-            _changed?.Add(serving.Tenant.Domain);
+            Serve(serving);
         }
 
         var unsatisfied = claim is not null && (serving is null || !string.Equals(serving.Tenant.Domain, claim, StringComparison.OrdinalIgnoreCase)) ? claim : null;
@@ -156,10 +159,31 @@ internal sealed class TenantCatalog(TenantResolver resolver)
         }
     }
 
+    /// <summary>Every change to the served tenants goes through here and <see cref="Withdraw"/>, which keep the tallies.</summary>
+    private void Serve(TenantEntry entry)
+    {
+        var domain = entry.Tenant.Domain;
+        if (_tenants.TryGetValue(domain, out var current))
+        {
+            if (ReferenceEquals(current, entry))
+            {
+                return;
+            }
+
+            _expires.Remove(current.Tenant);
+        }
+
+        _tenants[domain] = entry;
+        _expires.Add(entry.Tenant);
+        _changed?.Add(domain);
+    }
+
     private void Withdraw(string domain)
     {
-        if (_tenants.Remove(domain))
+        if (_tenants.TryGetValue(domain, out var current))
         {
+            _tenants.Remove(domain);
+            _expires.Remove(current.Tenant);
             _changed?.Add(domain);
         }
     }

@@ -286,6 +286,7 @@ internal sealed class TenantCatalogBuilder
             NextExpiry = _setsExpiry is { } a && extraExpiry is { } b ? (a < b ? a : b) : _setsExpiry ?? extraExpiry,
             Warnings = [.. diagnostics.Where(d => !d.IsError)],
             Generation = (lastGood?.Generation ?? 0) + 1,
+            LongestExpires = catalog.LongestExpires,
             // Relative to the snapshot this builder produced last, which is lastGood whenever the catalog was kept.
             ChangedDomains = catalog.TakeChanges() is { } changed && lastGood is not null && ReferenceEquals(lastGood, _produced) ? changed : null,
         };

@@ -19,6 +19,7 @@ internal sealed class TenantSnapshot
         NextExpiry = null,
         Warnings = [],
         Generation = 0,
+        LongestExpires = FrozenDictionary<string, long>.Empty,
     };
 
     /// <summary>Tenants by normalised domain (compared ignoring case). Never modified once the snapshot is built.</summary>
@@ -33,6 +34,12 @@ internal sealed class TenantSnapshot
 
     /// <summary>When the next published certificate expires: the snapshot must be rebuilt then to stop publishing it.</summary>
     public required DateTimeOffset? NextExpiry { get; init; }
+
+    /// <summary>
+    /// Set name → the longest fingerprints-document <c>expires</c> among the tenants of the set (absent: no tenant uses
+    /// it), for rotation's safe-at clock (RFC 7711 §3.1), counted as tenants change rather than by a pass over them.
+    /// </summary>
+    public required IReadOnlyDictionary<string, long> LongestExpires { get; init; }
 
     /// <summary>Warnings of the load that built this snapshot (expired certificates, files kept at their last good version).</summary>
     public required ImmutableArray<TenantDiagnostic> Warnings { get; init; }

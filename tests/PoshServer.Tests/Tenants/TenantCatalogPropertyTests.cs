@@ -115,6 +115,7 @@ public sealed class TenantCatalogPropertyTests : IDisposable
             Assert.False(current.HasErrors, string.Join('\n', current.Diagnostics));
             AssertSameBytes(scratch.Snapshot, current.Snapshot, $"seed {seed}, step {step}");
             AssertChangesNamed(before, current.Snapshot, $"seed {seed}, step {step}");
+            AssertLongestExpiresCounted(current.Snapshot, $"seed {seed}, step {step}");
             if (step % 7 == 0)
             {
                 // A full load on unchanged sets (SIGHUP) is the difference between the listing and the catalog: same result.
@@ -122,6 +123,7 @@ public sealed class TenantCatalogPropertyTests : IDisposable
                 current = builder.Load(current.Snapshot);
                 AssertSameBytes(scratch.Snapshot, current.Snapshot, $"seed {seed}, step {step}, full reload");
                 AssertChangesNamed(before, current.Snapshot, $"seed {seed}, step {step}, full reload");
+                AssertLongestExpiresCounted(current.Snapshot, $"seed {seed}, step {step}, full reload");
             }
         }
     }
@@ -172,6 +174,17 @@ public sealed class TenantCatalogPropertyTests : IDisposable
             .Where(d => !(before.Tenants.TryGetValue(d, out var a) && after.Tenants.TryGetValue(d, out var b) && ReferenceEquals(a, b)))
             .Order(StringComparer.Ordinal);
         Assert.Equal(differing, named.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>The longest expires per set, counted as tenants change, is what a pass over every served tenant finds.</summary>
+    private static void AssertLongestExpiresCounted(TenantSnapshot snapshot, string because)
+    {
+        var passed = snapshot.Tenants.Values
+            .GroupBy(t => t.Tenant.CertificateSet, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Max(t => t.Tenant.Expires), StringComparer.Ordinal);
+        Assert.True(
+            passed.Count == snapshot.LongestExpires.Count && passed.All(p => snapshot.LongestExpires.TryGetValue(p.Key, out var longest) && longest == p.Value),
+            $"{because}: counted {string.Join(", ", snapshot.LongestExpires.Select(p => $"{p.Key}={p.Value}"))}, passed {string.Join(", ", passed.Select(p => $"{p.Key}={p.Value}"))}");
     }
 
     private static string? Bytes(PoshResponse? response) => response is null ? null : Encoding.UTF8.GetString(response.Body);
