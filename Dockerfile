@@ -25,16 +25,14 @@ COPY tenants/ tenants/
 # State (e.g. ACME account and certificates) lives in /app/data: mount a volume there.
 RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 
-# Runtime settings measured in bench/README.md ("Runtime settings"): socket completions and Kestrel's request
-# processing run inline on the socket thread (no thread-pool hop per read), and idle thread-pool workers do not spin:
-# together -29 % server CPU per new TLS connection against the defaults in the same run.
+# Runtime settings: the defaults. Each setting the TechEmpower ASP.NET Core entries use was measured alone against
+# them (bench/README.md, "Runtime settings, one at a time"): inline scheduling cost 11-113 % more server CPU per
+# request in every mode, inline socket completions were mixed (-7 % keep-alive, +7-10 % new connection and HTTP/2),
+# no spinning within noise; none is set.
 ENV Https__Port=8443 \
     Https__HttpPort=8080 \
     Tenants__Directory=/app/tenants \
-    DOTNET_gcServer=0 \
-    DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
-    Kestrel__Sockets__UnsafePreferInlineScheduling=true \
-    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
+    DOTNET_gcServer=0
 EXPOSE 8080 8443
 USER $APP_UID
 ENTRYPOINT ["dotnet", "/app/PoshServer.dll"]

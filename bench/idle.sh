@@ -22,7 +22,7 @@ fi
 # The default compares the server without its idle-memory measures against the server as it ships.
 VARIANTS="${VARIANTS:-without=Https__ReleaseIdleTlsBuffers=false Https__MemoryReclaimConnectionDrop=0;shipped=}"
 # The runtime settings of the container image (Dockerfile ENV), so the server runs as production runs it.
-IMAGE_ENV="${IMAGE_ENV:-DOTNET_gcServer=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 Kestrel__Sockets__UnsafePreferInlineScheduling=true DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0}"
+IMAGE_ENV="${IMAGE_ENV:-DOTNET_gcServer=0}"
 # Loopback addresses: the server's, and the clients' sources (10,000 connections a burst, ten bursts, never short of
 # ephemeral ports or caught by the previous burst's TIME_WAIT entries).
 SERVER_ADDRESS="${SERVER_ADDRESS:-127.0.72.1}"
