@@ -65,11 +65,14 @@ internal static class PoshServerApp
         app.MapAcmeChallenges();
         app.UseHttpsRedirectionExceptAcmeChallenges();
 
-        // 2. Routing picks the endpoint; the rate limiter then applies the endpoint's policy (failure reports only).
+        // 2. The request every peer makes, GET /.well-known/posh/{service}.json, is answered here, ahead of routing.
+        app.UsePoshWellKnown();
+
+        // 3. Routing picks the endpoint; the rate limiter then applies the endpoint's policy (failure reports only).
         app.UseRouting();
         app.UseRateLimiter();
 
-        // 3. Endpoints: POSH documents, health, failure reports.
+        // 4. Endpoints: POSH documents (the rest of them), health, failure reports.
         app.MapPosh();
         app.MapPoshHealthChecks();
         app.MapFailureReports();

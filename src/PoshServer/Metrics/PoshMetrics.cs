@@ -10,6 +10,10 @@ internal sealed class PoshMetrics
 {
     public const string MeterName = "PoshServer";
 
+    private static readonly object s_ok = StatusCodes.Status200OK;
+    private static readonly object s_notModified = StatusCodes.Status304NotModified;
+    private static readonly object s_notFound = StatusCodes.Status404NotFound;
+
     private readonly Counter<long> _documents;
     private readonly Counter<long> _reloads;
     private readonly Counter<long> _failureReports;
@@ -32,8 +36,9 @@ internal sealed class PoshMetrics
 
     public Meter Meter { get; }
 
+    /// <summary>On every document request: the usual statuses are boxed once, not on each call.</summary>
     public void DocumentServed(string service, int status) =>
-        _documents.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("status", status));
+        _documents.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("status", Boxed(status)));
 
     public void TenantsReloaded(bool ok) => _reloads.Add(1, new KeyValuePair<string, object?>("outcome", ok ? "ok" : "rejected"));
 
@@ -45,4 +50,12 @@ internal sealed class PoshMetrics
         _checks.Add(1, new KeyValuePair<string, object?>("verdict", verdict));
         _checkDuration.Record(duration.TotalSeconds);
     }
+
+    private static object Boxed(int status) => status switch
+    {
+        StatusCodes.Status200OK => s_ok,
+        StatusCodes.Status304NotModified => s_notModified,
+        StatusCodes.Status404NotFound => s_notFound,
+        _ => status,
+    };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using PoshClient.Documents;
@@ -18,11 +19,45 @@ internal static class PoshEndpoints
     private static readonly StringValues s_cacheControl = new("max-age=60");
     private static readonly StringValues s_json = new("application/json");
     private static readonly string[] s_methods = [HttpMethods.Get, HttpMethods.Head];
+    private const string WellKnownPrefix = "/.well-known/posh/";
+    private const string WellKnownTemplate = WellKnownPrefix + "{file}";
+    private const string XmppClientFile = PoshServiceNames.XmppClient + ".json";
+    private const string XmppServerFile = PoshServiceNames.XmppServer + ".json";
+
+    /// <summary>
+    /// Answers GET and HEAD of <c>/.well-known/posh/{file}</c> ahead of routing and the rate limiter (issue 9): it is the
+    /// request every peer makes (RFC 7711 §3), and here it costs one prefix test, where routing cost a matcher pass, a
+    /// route-value dictionary and three service lookups per request. Anything else (another method, which routing
+    /// answers 405; another spelling of the path) goes on to the mapped endpoint, which answers the same way.
+    /// </summary>
+    public static IApplicationBuilder UsePoshWellKnown(this IApplicationBuilder app)
+    {
+        var store = app.ApplicationServices.GetRequiredService<TenantStore>();
+        var hostNames = app.ApplicationServices.GetRequiredService<PoshHostNames>();
+        var metrics = app.ApplicationServices.GetService<Metrics.PoshMetrics>();
+        // What routing would have set: the request metrics and traces label the request with its route template.
+        var endpoint = new RouteEndpoint(
+            ServeWellKnown, RoutePatternFactory.Parse(WellKnownTemplate), 0, new EndpointMetadataCollection(new PoshRouteDiagnostics(WellKnownTemplate)), "POSH well-known document");
+        return app.Use(next => context =>
+        {
+            var request = context.Request;
+            if (request.Path.Value is { } path
+                && path.StartsWith(WellKnownPrefix, StringComparison.Ordinal)
+                && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                && TryParseFile(path.AsSpan(WellKnownPrefix.Length), out var service))
+            {
+                context.SetEndpoint(endpoint);
+                return ServeWellKnown(context, service, store, hostNames, metrics);
+            }
+
+            return next(context);
+        });
+    }
 
     public static IEndpointRouteBuilder MapPosh(this IEndpointRouteBuilder app)
     {
         // RFC 7711 §3 step 1, §8: /.well-known/posh/{service}.json on the source domain's origin.
-        app.MapMethods("/.well-known/posh/{file}", s_methods, ServeWellKnown);
+        app.MapMethods(WellKnownTemplate, s_methods, ServeWellKnown);
 
         // RFC 7711 §3.2: a reference's url "need not be" a well-known URI. A per-tenant URL lets removing the
         // tenant (or disabling it) end its delegation with a 404 (S-16).
@@ -35,19 +70,21 @@ internal static class PoshEndpoints
     private static Task ServeWellKnown(HttpContext context)
     {
         var services = context.RequestServices;
-        if (!TryParseFile(context, out var service))
-        {
-            return NotFound(context);
-        }
+        return TryParseFile(context, out var service)
+            ? ServeWellKnown(context, service, services.GetRequiredService<TenantStore>(), services.GetRequiredService<PoshHostNames>(), services.GetService<Metrics.PoshMetrics>())
+            : NotFound(context);
+    }
 
+    private static Task ServeWellKnown(HttpContext context, PoshService service, TenantStore store, PoshHostNames hostNames, Metrics.PoshMetrics? metrics)
+    {
         var host = Host(context);
-        var snapshot = services.GetRequiredService<TenantStore>().Current;
-        if (services.GetRequiredService<PoshHostNames>().Contains(host))
-        {
-            return Counted(context, service.Value, Write(context, snapshot.DefaultSet?.Document));
-        }
-
-        return Counted(context, service.Value, Write(context, snapshot.TryGetTenant(host, out var tenant) ? tenant.DocumentFor(service.Value) : null));
+        var snapshot = store.Current;
+        var written = hostNames.Contains(host)
+            ? Write(context, snapshot.DefaultSet?.Document)
+            : Write(context, snapshot.TryGetTenant(host, out var tenant) ? tenant.DocumentFor(service) : null);
+        // Write has set the status before it returns.
+        metrics?.DocumentServed(service.ToName(), context.Response.StatusCode);
+        return written;
     }
 
     private static Task ServeTenantDocument(HttpContext context)
@@ -57,12 +94,7 @@ internal static class PoshEndpoints
             return NotFound(context);
         }
 
-        return Counted(context, service.Value, Write(context, tenant.DocumentFor(service.Value)));
-    }
-
-    /// <summary>Counts the answer (Write sets the status before it returns), for the documents-served metric.</summary>
-    private static Task Counted(HttpContext context, PoshService service, Task written)
-    {
+        var written = Write(context, tenant.DocumentFor(service));
         context.RequestServices.GetService<Metrics.PoshMetrics>()?.DocumentServed(service.ToName(), context.Response.StatusCode);
         return written;
     }
@@ -75,8 +107,8 @@ internal static class PoshEndpoints
         }
 
         // The exact bytes the tenant saves as /.well-known/posh/<service>.json in its web root.
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{service.Value.ToName()}.json\"";
-        return Write(context, tenant.ReferenceFor(service.Value));
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{service.ToName()}.json\"";
+        return Write(context, tenant.ReferenceFor(service));
     }
 
     private static Task ServeSetupGuide(HttpContext context)
@@ -104,12 +136,27 @@ internal static class PoshEndpoints
             && services.GetRequiredService<TenantStore>().Current.TryGetTenant(name.Value, out tenant);
     }
 
-    private static bool TryParseFile(HttpContext context, [NotNullWhen(true)] out PoshService? service)
+    private static bool TryParseFile(HttpContext context, out PoshService service)
     {
-        service = null;
-        return context.Request.RouteValues["file"] is string file
-            && file.EndsWith(".json", StringComparison.Ordinal)
-            && PoshServiceNames.TryParse(file[..^5], out service);
+        service = default;
+        return context.Request.RouteValues["file"] is string file && TryParseFile(file, out service);
+    }
+
+    /// <summary>The service's document file name, <c>{service}.json</c>; names are lower case (RFC 7711 §8).</summary>
+    private static bool TryParseFile(ReadOnlySpan<char> file, out PoshService service)
+    {
+        switch (file)
+        {
+            case XmppClientFile:
+                service = PoshService.XmppClient;
+                return true;
+            case XmppServerFile:
+                service = PoshService.XmppServer;
+                return true;
+            default:
+                service = default;
+                return false;
+        }
     }
 
     /// <summary>The Host header's name without port or trailing dot (a FQDN with a dot is the same host).</summary>

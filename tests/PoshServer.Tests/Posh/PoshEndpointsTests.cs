@@ -158,6 +158,31 @@ public sealed class PoshEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WellKnown_PathInAnotherCase_IsAnsweredAsRoutingAnswersIt()
+    {
+        // The well-known documents are answered ahead of routing for the exact path; routing's literal segments ignore
+        // case, and such a request must still get the same answer from the mapped endpoint.
+        using var response = await _client.GetAsync("https://example.com/.WELL-KNOWN/Posh/xmpp-server.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ExpectedDocument(7200), await response.Content.ReadAsStringAsync());
+        AssertPoshHeaders(response);
+    }
+
+    [Theory]
+    [InlineData("/.well-known/posh/xmpp-server.jsonx")]
+    [InlineData("/.well-known/posh/xmpp-server.json/more")]
+    [InlineData("/.well-known/posh/XMPP-SERVER.json")]
+    [InlineData("/.well-known/posh/xmpp-server")]
+    [InlineData("/.well-known/posh/")]
+    public async Task WellKnown_AnyOtherFile_Is404(string path)
+    {
+        using var response = await _client.GetAsync("https://example.com" + path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Post_IsNotAllowed()
     {
         using var response = await _client.PostAsync("https://example.com/.well-known/posh/xmpp-server.json", new StringContent("{}"));

@@ -107,6 +107,8 @@ public sealed class AdminServerTests : IAsyncLifetime
         Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("le=\"+Inf\"} ", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_count{", text, StringComparison.Ordinal);
+        // Answered ahead of routing, the well-known documents still carry their route template.
+        Assert.Contains("http_route=\"/.well-known/posh/{file}\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("alpha.example", text, StringComparison.Ordinal);
     }
 
