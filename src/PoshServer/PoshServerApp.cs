@@ -40,10 +40,8 @@ internal static class PoshServerApp
         // ACME names: the configured ones plus tenants that opted in (never whatever SNI a client sends).
         builder.Services.AddAcme(builder.Configuration, services =>
         {
-            var tenants = services.GetRequiredService<TenantStore>();
-            return new AcmeTenantNames(
-                () => tenants.Current.Tenants.Values.Select(entry => entry.Tenant).Where(tenant => tenant.Acme && !tenant.Disabled).Select(tenant => tenant.Domain),
-                tenants.GetReloadToken);
+            var tenants = services.GetRequiredService<TenantAcmeDomains>();
+            return new AcmeTenantNames(() => tenants.Current, tenants.GetChangeToken);
         });
         builder.Services.AddRotation();
         builder.Services.AddLookups();

@@ -1,4 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PoshServer.Certificates;
+using PoshServer.Posh;
+using PoshServer.Tenants;
 using PoshTesting;
 
 namespace PoshServer.Tests;
@@ -52,6 +58,25 @@ internal sealed class TenantWorld : IDisposable
         Write(relative, certificate.ExportCertificatePem() + "\n");
 
     public void Delete(string relative) => File.Delete(Combine(relative));
+
+    /// <summary>
+    /// A catalog builder over this directory as the server builds one, for the hoster name
+    /// <c>posh.hosting.test</c>; <paramref name="configure"/> changes the tenants options.
+    /// </summary>
+    public TenantCatalogBuilder CreateBuilder(TimeProvider time, Action<TenantsOptions>? configure = null, TenantFileSettler? settler = null) =>
+        new(Options.Create(CreateOptions(configure)), Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }), new CertificateFileCache(), time, settler: settler);
+
+    /// <summary>A store over <see cref="CreateBuilder"/>, logging to <paramref name="logger"/> (default: nowhere).</summary>
+    public TenantStore CreateStore(TimeProvider time, ILogger<TenantStore>? logger = null, Action<TenantsOptions>? configure = null) =>
+        new(CreateBuilder(time, configure), time, logger ?? NullLogger<TenantStore>.Instance);
+
+    /// <summary>The tenants options for this directory.</summary>
+    public TenantsOptions CreateOptions(Action<TenantsOptions>? configure = null)
+    {
+        var options = new TenantsOptions { Directory = Path };
+        configure?.Invoke(options);
+        return options;
+    }
 
     public void Dispose() => _directory.Dispose();
 }

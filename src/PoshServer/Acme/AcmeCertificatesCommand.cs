@@ -59,7 +59,7 @@ internal static class AcmeCertificatesCommand
     internal static IReadOnlyList<AcmeNameState> WithoutRemovedNames(IReadOnlyList<AcmeNameState> states, IOptionsMonitor<AcmeOptions> options, TenantSnapshot snapshot)
     {
         using var source = new AcmeNameSource(options, new AcmeTenantNames(
-            () => snapshot.Tenants.Values.Select(entry => entry.Tenant).Where(tenant => tenant.Acme && !tenant.Disabled).Select(tenant => tenant.Domain),
+            () => snapshot.AcmeDomains,
             () => new CancellationChangeToken(CancellationToken.None)));
         var configured = source.GetNames();
         return [.. states.Select(state => configured.Contains(state.HostName, StringComparer.OrdinalIgnoreCase)

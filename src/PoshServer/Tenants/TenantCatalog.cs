@@ -22,6 +22,7 @@ internal sealed class TenantCatalog(TenantResolver resolver)
     private readonly Dictionary<string, DateTimeOffset> _extraExpiry = new(StringComparer.Ordinal);
     private readonly ImmutableDictionary<string, TenantEntry>.Builder _tenants = ImmutableDictionary.CreateBuilder<string, TenantEntry>(StringComparer.OrdinalIgnoreCase);
     private readonly ExpiresTally _expires = new();
+    private readonly ImmutableSortedSet<string>.Builder _acme = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, CertificateSetEntry> _sets = ImmutableDictionary<string, CertificateSetEntry>.Empty;
     private PoshDocumentCache _documents = new();
     // Domains whose entry changed since the last TakeChanges; null until the first (a new catalog changed everything).
@@ -44,6 +45,12 @@ internal sealed class TenantCatalog(TenantResolver resolver)
 
     /// <summary>Set name → the longest <c>expires</c> among the served tenants of the set (see <see cref="ExpiresTally"/>).</summary>
     public IReadOnlyDictionary<string, long> LongestExpires => _expires.Longest();
+
+    /// <summary>
+    /// The served tenants that want an HTTPS certificate from ACME (<c>acme: true</c>, not disabled), kept as tenants
+    /// change; the same instance until one of them changes.
+    /// </summary>
+    public ImmutableSortedSet<string> AcmeDomains => _acme.ToImmutable();
 
     /// <summary>The earliest expiry among tenants' own (extra) certificates; the sets' certificates are counted by the caller.</summary>
     public DateTimeOffset? NextExtraExpiry => _extraExpiry.Count == 0 ? null : _extraExpiry.Values.Min();
@@ -159,7 +166,7 @@ internal sealed class TenantCatalog(TenantResolver resolver)
         }
     }
 
-    /// <summary>Every change to the served tenants goes through here and <see cref="Withdraw"/>, which keep the tallies.</summary>
+    /// <summary>Every change to the served tenants goes through here and <see cref="Withdraw"/>, which keep the tallies and the ACME names.</summary>
     private void Serve(TenantEntry entry)
     {
         var domain = entry.Tenant.Domain;
@@ -175,6 +182,15 @@ internal sealed class TenantCatalog(TenantResolver resolver)
 
         _tenants[domain] = entry;
         _expires.Add(entry.Tenant);
+        if (WantsAcme(entry.Tenant))
+        {
+            _acme.Add(domain);
+        }
+        else
+        {
+            _acme.Remove(domain);
+        }
+
         _changed?.Add(domain);
     }
 
@@ -184,6 +200,7 @@ internal sealed class TenantCatalog(TenantResolver resolver)
         {
             _tenants.Remove(domain);
             _expires.Remove(current.Tenant);
+            _acme.Remove(domain);
             _changed?.Add(domain);
         }
     }
@@ -262,6 +279,8 @@ internal sealed class TenantCatalog(TenantResolver resolver)
             _extraExpiry.Remove(name);
         }
     }
+
+    private static bool WantsAcme(Tenant tenant) => tenant.Acme && !tenant.Disabled;
 
     private static bool SameDomain(TenantEntry a, TenantEntry b) => string.Equals(a.Tenant.Domain, b.Tenant.Domain, StringComparison.OrdinalIgnoreCase);
 

@@ -287,6 +287,7 @@ internal sealed class TenantCatalogBuilder
             Warnings = [.. diagnostics.Where(d => !d.IsError)],
             Generation = (lastGood?.Generation ?? 0) + 1,
             LongestExpires = catalog.LongestExpires,
+            AcmeDomains = catalog.AcmeDomains,
             // Relative to the snapshot this builder produced last, which is lastGood whenever the catalog was kept.
             ChangedDomains = catalog.TakeChanges() is { } changed && lastGood is not null && ReferenceEquals(lastGood, _produced) ? changed : null,
         };

@@ -20,6 +20,7 @@ internal sealed class TenantSnapshot
         Warnings = [],
         Generation = 0,
         LongestExpires = FrozenDictionary<string, long>.Empty,
+        AcmeDomains = [],
     };
 
     /// <summary>Tenants by normalised domain (compared ignoring case). Never modified once the snapshot is built.</summary>
@@ -40,6 +41,12 @@ internal sealed class TenantSnapshot
     /// it), for rotation's safe-at clock (RFC 7711 §3.1), counted as tenants change rather than by a pass over them.
     /// </summary>
     public required IReadOnlyDictionary<string, long> LongestExpires { get; init; }
+
+    /// <summary>
+    /// The tenants that want an HTTPS certificate from ACME (<c>acme: true</c>, not disabled), by name; the same
+    /// instance from one snapshot to the next until one of them changes, so ACME looks at them only then.
+    /// </summary>
+    public required ImmutableSortedSet<string> AcmeDomains { get; init; }
 
     /// <summary>Warnings of the load that built this snapshot (expired certificates, files kept at their last good version).</summary>
     public required ImmutableArray<TenantDiagnostic> Warnings { get; init; }

@@ -19,6 +19,7 @@ internal static class TenantsServiceCollectionExtensions
         services.TryAddSingleton(sp => ReloadPacer.ForProcess(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TenantCatalogBuilder>();
         services.TryAddSingleton<TenantStore>();
+        services.TryAddSingleton<TenantAcmeDomains>();
         services.AddHostedService<TenantReloadService>();
         return services;
     }

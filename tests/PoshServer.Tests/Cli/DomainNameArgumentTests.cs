@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using PoshServer.Certificates;
-using PoshServer.Posh;
 using PoshServer.TenantChecks;
 using PoshServer.Tenants;
 
@@ -87,12 +84,7 @@ public sealed class DomainNameArgumentTests : IDisposable
 
     private TenantSnapshot LoadSnapshot()
     {
-        var builder = new TenantCatalogBuilder(
-            Options.Create(new TenantsOptions { Directory = _world.Path }),
-            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-            new CertificateFileCache(),
-            TimeProvider.System);
-        var result = builder.Load(lastGood: null);
+        var result = _world.CreateBuilder(TimeProvider.System).Load(lastGood: null);
         Assert.Empty(result.Diagnostics);
         return result.Snapshot;
     }

@@ -1,12 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PoshServer.Certificates;
 using PoshServer.Health;
-using PoshServer.Posh;
 using PoshServer.Tenants;
-using PoshTesting;
 
 namespace PoshServer.Tests.Health;
 
@@ -58,14 +53,5 @@ public sealed class TenantsHealthCheckTests : IDisposable
         Assert.True(store.Current.Tenants.ContainsKey("example.com"));
     }
 
-    private TenantStore CreateStore()
-    {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var builder = new TenantCatalogBuilder(
-            Options.Create(new TenantsOptions { Directory = _world.Path }),
-            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-            new CertificateFileCache(),
-            time);
-        return new TenantStore(builder, time, NullLogger<TenantStore>.Instance);
-    }
+    private TenantStore CreateStore() => _world.CreateStore(new FakeTimeProvider(DateTimeOffset.UtcNow));
 }

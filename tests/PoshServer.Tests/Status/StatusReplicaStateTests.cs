@@ -1,9 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PoshServer.Certificates;
 using PoshServer.Cluster;
-using PoshServer.Posh;
 using PoshServer.Status;
 using PoshServer.Tenants;
 
@@ -88,14 +84,6 @@ public sealed class StatusReplicaStateTests : IDisposable
 
     private static string Digest(StatusReplicaState state) => state.Contribute(s_heartbeat).TenantDigest;
 
-    private TenantStore CreateStore()
-    {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-        var builder = new TenantCatalogBuilder(
-            Options.Create(new TenantsOptions { Directory = _world.Path, SettleTime = TimeSpan.Zero }),
-            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-            new CertificateFileCache(),
-            time);
-        return new TenantStore(builder, time, NullLogger<TenantStore>.Instance);
-    }
+    private TenantStore CreateStore() =>
+        _world.CreateStore(new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero)), configure: o => o.SettleTime = TimeSpan.Zero);
 }

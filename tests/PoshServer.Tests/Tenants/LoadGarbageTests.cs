@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PoshServer.Certificates;
-using PoshServer.Posh;
 using PoshServer.Tenants;
 
 namespace PoshServer.Tests.Tenants;
@@ -51,14 +48,5 @@ public sealed class LoadGarbageTests : IDisposable
     private static int Collections(FakeLogger logger) =>
         logger.Collector.GetSnapshot().Count(r => r.Id.Name == "LoadGarbageCollected");
 
-    private TenantStore CreateStore(FakeLogger<TenantStore> logger)
-    {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var builder = new TenantCatalogBuilder(
-            Options.Create(new TenantsOptions { Directory = _world.Path }),
-            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-            new CertificateFileCache(),
-            time);
-        return new TenantStore(builder, time, logger);
-    }
+    private TenantStore CreateStore(FakeLogger<TenantStore> logger) => _world.CreateStore(new FakeTimeProvider(DateTimeOffset.UtcNow), logger);
 }

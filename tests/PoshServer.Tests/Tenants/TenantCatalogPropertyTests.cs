@@ -1,8 +1,6 @@
 using System.Text;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PoshClient.Documents;
-using PoshServer.Certificates;
 using PoshServer.Posh;
 using PoshServer.Tenants;
 using PoshTesting;
@@ -116,6 +114,7 @@ public sealed class TenantCatalogPropertyTests : IDisposable
             AssertSameBytes(scratch.Snapshot, current.Snapshot, $"seed {seed}, step {step}");
             AssertChangesNamed(before, current.Snapshot, $"seed {seed}, step {step}");
             AssertLongestExpiresCounted(current.Snapshot, $"seed {seed}, step {step}");
+            AssertAcmeDomainsKept(current.Snapshot, $"seed {seed}, step {step}");
             if (step % 7 == 0)
             {
                 // A full load on unchanged sets (SIGHUP) is the difference between the listing and the catalog: same result.
@@ -124,6 +123,7 @@ public sealed class TenantCatalogPropertyTests : IDisposable
                 AssertSameBytes(scratch.Snapshot, current.Snapshot, $"seed {seed}, step {step}, full reload");
                 AssertChangesNamed(before, current.Snapshot, $"seed {seed}, step {step}, full reload");
                 AssertLongestExpiresCounted(current.Snapshot, $"seed {seed}, step {step}, full reload");
+                AssertAcmeDomainsKept(current.Snapshot, $"seed {seed}, step {step}, full reload");
             }
         }
     }
@@ -187,6 +187,13 @@ public sealed class TenantCatalogPropertyTests : IDisposable
             $"{because}: counted {string.Join(", ", snapshot.LongestExpires.Select(p => $"{p.Key}={p.Value}"))}, passed {string.Join(", ", passed.Select(p => $"{p.Key}={p.Value}"))}");
     }
 
+    /// <summary>The ACME names, kept as tenants change, are the served tenants with <c>acme: true</c> that are not disabled.</summary>
+    private static void AssertAcmeDomainsKept(TenantSnapshot snapshot, string because)
+    {
+        var passed = snapshot.Tenants.Values.Where(t => t.Tenant.Acme && !t.Tenant.Disabled).Select(t => t.Tenant.Domain).Order(StringComparer.Ordinal);
+        Assert.True(passed.SequenceEqual(snapshot.AcmeDomains), $"{because}: kept {string.Join(", ", snapshot.AcmeDomains)}, passed {string.Join(", ", passed)}");
+    }
+
     private static string? Bytes(PoshResponse? response) => response is null ? null : Encoding.UTF8.GetString(response.Body);
 
     private static string RandomTenant(Random random, string domain)
@@ -217,6 +224,11 @@ public sealed class TenantCatalogPropertyTests : IDisposable
             text.Append("extra_certificates: [certs/extra.pem]\n");
         }
 
+        if (random.Next(3) == 0)
+        {
+            text.Append("acme: true\n");
+        }
+
         if (random.Next(4) == 0)
         {
             text.Append("reference_expires: ").Append(random.Next(2, 9) * 3600).Append('\n');
@@ -225,9 +237,5 @@ public sealed class TenantCatalogPropertyTests : IDisposable
         return text.ToString();
     }
 
-    private TenantCatalogBuilder CreateBuilder() => new(
-        Options.Create(new TenantsOptions { Directory = _world.Path }),
-        Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-        new CertificateFileCache(),
-        _time);
+    private TenantCatalogBuilder CreateBuilder() => _world.CreateBuilder(_time);
 }

@@ -1,9 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PoshServer.Certificates;
-using PoshServer.Posh;
 using PoshServer.Tenants;
 using PoshTesting;
 
@@ -83,13 +80,5 @@ public sealed class TenantStoreLogTests : IDisposable
         Assert.Equal("t00.example", names[0]);
     }
 
-    private TenantStore CreateStore()
-    {
-        var builder = new TenantCatalogBuilder(
-            Options.Create(new TenantsOptions { Directory = _world.Path }),
-            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-            new CertificateFileCache(),
-            _time);
-        return new TenantStore(builder, _time, _logger);
-    }
+    private TenantStore CreateStore() => _world.CreateStore(_time, _logger);
 }

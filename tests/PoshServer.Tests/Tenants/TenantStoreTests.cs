@@ -1,9 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PoshServer.Certificates;
-using PoshServer.Posh;
 using PoshServer.Tenants;
 using PoshTesting;
 
@@ -74,12 +71,7 @@ public sealed class TenantStoreTests : IDisposable
     {
         using var next = WriteSetExpiringTomorrow();
         var logger = new FailingLogger<TenantStore>();
-        var builder = new TenantCatalogBuilder(
-            Options.Create(new TenantsOptions { Directory = _world.Path, RetryInterval = TimeSpan.FromSeconds(5) }),
-            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-            new CertificateFileCache(),
-            _time);
-        using var store = new TenantStore(builder, _time, logger);
+        using var store = _world.CreateStore(_time, logger, o => o.RetryInterval = TimeSpan.FromSeconds(5));
         Assert.False(store.LoadInitial().HasErrors);
 
         // The expiry reload runs on the thread pool: before issue 14 its exception ended the process.
@@ -104,15 +96,9 @@ public sealed class TenantStoreTests : IDisposable
         // a file written a moment ago and would hold it back to settle, which the rename says it need not.
         using var world = new TenantWorld();
         world.WriteTenant("example.com.yaml", "domain: example.com\n");
-        var options = Microsoft.Extensions.Options.Options.Create(new TenantsOptions { Directory = world.Path, SettleTime = TimeSpan.FromMinutes(1) });
-        using var settler = new TenantFileSettler(_time, options);
-        var builder = new TenantCatalogBuilder(
-            options,
-            Microsoft.Extensions.Options.Options.Create(new PoshServer.Posh.PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-            new PoshServer.Certificates.CertificateFileCache(),
-            _time,
-            settler: settler);
-        using var store = new TenantStore(builder, _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<TenantStore>.Instance);
+        void Settle(TenantsOptions o) => o.SettleTime = TimeSpan.FromMinutes(1);
+        using var settler = new TenantFileSettler(_time, Microsoft.Extensions.Options.Options.Create(world.CreateOptions(Settle)));
+        using var store = new TenantStore(world.CreateBuilder(_time, Settle, settler), _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<TenantStore>.Instance);
         Assert.False(store.LoadInitial().HasErrors);
 
         world.WriteAtomically("example.com.yaml", "domain: example.com\nexpires: 900\n");
