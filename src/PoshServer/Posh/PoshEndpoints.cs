@@ -32,25 +32,18 @@ internal static class PoshEndpoints
     /// </summary>
     public static IApplicationBuilder UsePoshWellKnown(this IApplicationBuilder app)
     {
-        var store = app.ApplicationServices.GetRequiredService<TenantStore>();
-        var hostNames = app.ApplicationServices.GetRequiredService<PoshHostNames>();
-        var metrics = app.ApplicationServices.GetService<Metrics.PoshMetrics>();
         // What routing would have set: the request metrics and traces label the request with its route template.
         var endpoint = new RouteEndpoint(
             ServeWellKnown, RoutePatternFactory.Parse(WellKnownTemplate), 0, new EndpointMetadataCollection(new PoshRouteDiagnostics(WellKnownTemplate)), "POSH well-known document");
-        return app.Use(next => context =>
+        return app.Use(next =>
         {
-            var request = context.Request;
-            if (request.Path.Value is { } path
-                && path.StartsWith(WellKnownPrefix, StringComparison.Ordinal)
-                && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-                && TryParseFile(path.AsSpan(WellKnownPrefix.Length), out var service))
-            {
-                context.SetEndpoint(endpoint);
-                return ServeWellKnown(context, service, store, hostNames, metrics);
-            }
-
-            return next(context);
+            // Resolved when the pipeline is built, as the server starts: options are validated by then, so a bad
+            // setting is reported with the others by the start-up checks rather than thrown from here.
+            var services = app.ApplicationServices;
+            var store = services.GetRequiredService<TenantStore>();
+            var hostNames = services.GetRequiredService<PoshHostNames>();
+            var metrics = services.GetService<Metrics.PoshMetrics>();
+            return context => Answer(context, next, endpoint, store, hostNames, metrics);
         });
     }
 
@@ -65,6 +58,21 @@ internal static class PoshEndpoints
         app.MapMethods("/posh/{domain}/reference/{file}", s_methods, ServeReference);
         app.MapMethods("/posh/{domain}/setup", s_methods, ServeSetupGuide);
         return app;
+    }
+
+    private static Task Answer(HttpContext context, RequestDelegate next, Endpoint endpoint, TenantStore store, PoshHostNames hostNames, Metrics.PoshMetrics? metrics)
+    {
+        var request = context.Request;
+        if (request.Path.Value is { } path
+            && path.StartsWith(WellKnownPrefix, StringComparison.Ordinal)
+            && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            && TryParseFile(path.AsSpan(WellKnownPrefix.Length), out var service))
+        {
+            context.SetEndpoint(endpoint);
+            return ServeWellKnown(context, service, store, hostNames, metrics);
+        }
+
+        return next(context);
     }
 
     private static Task ServeWellKnown(HttpContext context)
