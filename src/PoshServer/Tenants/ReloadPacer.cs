@@ -9,8 +9,8 @@ namespace PoshServer.Tenants;
 /// throughput while reloads ran back to back. Called for every file a reload looks at: every few milliseconds it
 /// compares the CPU the rest of the process used with what the reload thread used. When requests took a large share
 /// (<see cref="BusyShare"/>) and the process used all the CPUs it may run on, the reload sleeps nine times what it
-/// just used, which leaves it a tenth of the contended CPU. With CPU to spare (an idle server, or a second core) it never sleeps, and the reload
-/// runs at full speed.
+/// just used, which leaves it a tenth of the contended CPU. With CPU to spare (an idle server, or a second core) it
+/// never sleeps, and the reload runs at full speed.
 /// <para>
 /// Thread priorities cannot do this: on Linux a thread created by a lower-priority thread inherits its priority, the
 /// runtime creates pool and compiler threads from whichever thread needs them, and an unprivileged process cannot

@@ -1,9 +1,6 @@
 using System.Text;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PoshClient.Documents;
-using PoshServer.Certificates;
-using PoshServer.Posh;
 using PoshServer.Tenants;
 using PoshTesting;
 
@@ -368,9 +365,5 @@ public sealed class TenantCatalogBuilderTests : IDisposable
 
     private CatalogLoadResult Load() => CreateBuilder().Load(lastGood: null);
 
-    private TenantCatalogBuilder CreateBuilder() => new(
-        Options.Create(new TenantsOptions { Directory = _world.Path }),
-        Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
-        new CertificateFileCache(),
-        _time);
+    private TenantCatalogBuilder CreateBuilder() => _world.CreateBuilder(_time);
 }
