@@ -52,6 +52,7 @@ internal sealed class PoshServerHost : IAsyncDisposable
             // Background tenant checks would resolve tenant names on the machine's DNS: tests stay on loopback.
             "--TenantChecks:Background=false",
             $"--Rotation:StatePath={state.Combine("rotation-state.json")}",
+            $"--Tenants:ParseCacheFile={state.Combine("tenant-parse-cache.bin")}",
             .. extraArgs,
         ];
         var builder = PoshServerApp.CreateBuilder(args);

@@ -55,6 +55,9 @@ internal sealed class TenantCatalogBuilder
 
     public string DirectoryForLogs => _tenantsOptions.Value.ResolveDirectory();
 
+    /// <summary>The parse results remembered by stamp, which <see cref="TenantParseCache"/> keeps across restarts.</summary>
+    internal TenantFileReader Reader => _reader;
+
     /// <summary>How soon a load that failed is tried again (<see cref="TenantsOptions.RetryInterval"/>).</summary>
     public TimeSpan RetryInterval => _tenantsOptions.Value.RetryInterval;
 

@@ -11,6 +11,7 @@ namespace PoshServer.Tenants;
 internal sealed class TenantFileReader(TenantsOptions options)
 {
     private readonly ConcurrentDictionary<string, (TenantFileStamp Stamp, ParsedTenantFile Parsed)> _cache = new(StringComparer.Ordinal);
+    private long _version;
 
     /// <summary>
     /// The parsed file. <paramref name="knownStamp"/> comes from the listing (null for a link: its target is examined,
@@ -20,6 +21,11 @@ internal sealed class TenantFileReader(TenantsOptions options)
     /// </summary>
     public ParsedTenantFile Read(string directory, string name, TenantFileStamp? knownStamp, bool force = false)
     {
+        if (!force && knownStamp is { } known && _cache.TryGetValue(name, out var cached) && cached.Stamp == known)
+        {
+            return cached.Parsed;
+        }
+
         var path = Path.Combine(directory, name);
         var display = TenantCatalogBuilder.Display(options, name);
         string? stampError = null;
@@ -27,13 +33,8 @@ internal sealed class TenantFileReader(TenantsOptions options)
         var stamp = knownStamp ?? TenantFileText.StampOf(path, out stampError, out stampTransient);
         if (stamp is not { } current)
         {
-            _cache.TryRemove(name, out _);
+            Forget(name);
             return Unusable(display, stampError ?? "the file cannot be read", stampTransient);
-        }
-
-        if (!force && knownStamp is not null && _cache.TryGetValue(name, out var cached) && cached.Stamp == current)
-        {
-            return cached.Parsed;
         }
 
         var text = TenantFileText.Read(path, current, options.MaxFileBytes, out var error, out var transient);
@@ -52,6 +53,7 @@ internal sealed class TenantFileReader(TenantsOptions options)
         {
             // Not cached when transient: the next load tries again (e.g. a file being replaced, or permissions fixed).
             _cache[name] = (current, parsed);
+            Interlocked.Increment(ref _version);
         }
 
         return parsed;
@@ -60,8 +62,34 @@ internal sealed class TenantFileReader(TenantsOptions options)
     /// <summary>The stamp of the version last read, if any.</summary>
     public TenantFileStamp? CachedStamp(string name) => _cache.TryGetValue(name, out var cached) ? cached.Stamp : null;
 
+    /// <summary>Changes with every result remembered or forgotten: whether what <see cref="Remembered"/> returns changed.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
     /// <summary>Drops what is remembered about files no longer in the directory.</summary>
-    public void Forget(string name) => _cache.TryRemove(name, out _);
+    public void Forget(string name)
+    {
+        if (_cache.TryRemove(name, out _))
+        {
+            Interlocked.Increment(ref _version);
+        }
+    }
+
+    /// <summary>
+    /// Takes results remembered by an earlier process (<see cref="TenantParseCache"/>): each is used only while its
+    /// file's stamp is unchanged, like the results of this process's own reads.
+    /// </summary>
+    public void Remember(IEnumerable<RememberedTenantFile> files)
+    {
+        foreach (var file in files)
+        {
+            _cache[file.Name] = (file.Stamp, file.Parsed);
+        }
+
+        Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>Every remembered result.</summary>
+    public List<RememberedTenantFile> Remembered() => [.. _cache.Select(pair => new RememberedTenantFile(pair.Key, pair.Value.Stamp, pair.Value.Parsed))];
 
     public void Retain(IReadOnlyList<ListedTenantFile> files)
     {
@@ -70,7 +98,7 @@ internal sealed class TenantFileReader(TenantsOptions options)
         {
             if (!names.Contains(name))
             {
-                _cache.TryRemove(name, out _);
+                Forget(name);
             }
         }
     }

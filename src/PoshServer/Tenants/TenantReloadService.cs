@@ -109,6 +109,20 @@ internal sealed class TenantReloadService : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Once reloads have stopped, the parse cache is brought up to date for the next start.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await _store.WriteParseCacheAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown ran out of time: the next start reads the files this write would have spared it.
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)

@@ -19,6 +19,7 @@ internal sealed class TenantStore : IDisposable
     private readonly ILogger<TenantStore> _logger;
     private readonly Lock _reloadGate = new();
     private readonly LoadThread _loads;
+    private readonly TenantParseCache? _parseCache;
     private TenantSnapshot _current = TenantSnapshot.Empty;
     private CancellationTokenSource _changeSource = new();
     private ITimer? _expiryTimer;
@@ -27,8 +28,9 @@ internal sealed class TenantStore : IDisposable
     private HashSet<TenantDiagnostic> _loggedWarnings = [];
     private long _heapAfterCollection;
 
-    public TenantStore(TenantCatalogBuilder builder, TimeProvider timeProvider, ILogger<TenantStore> logger)
+    public TenantStore(TenantCatalogBuilder builder, TimeProvider timeProvider, ILogger<TenantStore> logger, TenantParseCache? parseCache = null)
     {
+        _parseCache = parseCache;
         _builder = builder;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -46,11 +48,15 @@ internal sealed class TenantStore : IDisposable
     /// <summary>Loads a directory without serving it: for <c>tenants validate</c> and the first load.</summary>
     public CatalogLoadResult Validate() => _builder.Load(lastGood: null);
 
-    /// <summary>The first load: on errors nothing is swapped in and the caller refuses to start.</summary>
+    /// <summary>
+    /// The first load: on errors nothing is swapped in and the caller refuses to start. Files unchanged since the
+    /// parse cache was written are not read again (<see cref="TenantParseCache"/>).
+    /// </summary>
     public CatalogLoadResult LoadInitial()
     {
         lock (_reloadGate)
         {
+            _parseCache?.Restore(_builder.Reader);
             var result = _builder.Load(lastGood: null);
             LastResult = result;
             if (!result.HasErrors)
@@ -89,6 +95,8 @@ internal sealed class TenantStore : IDisposable
             if (changedTenantFiles is null)
             {
                 CollectLoadGarbage();
+                // After the load, on the load thread: a full load is when many results may have changed.
+                _loads.Post(WriteParseCache);
             }
 
             return result;
@@ -116,6 +124,14 @@ internal sealed class TenantStore : IDisposable
             return result;
         }
     }
+
+    /// <summary>Writes the parse cache if anything changed since it was last written: on shutdown, after the last reload.</summary>
+    public Task WriteParseCacheAsync(CancellationToken cancellationToken = default) =>
+        _loads.RunAsync(() =>
+        {
+            WriteParseCache();
+            return true;
+        }, cancellationToken);
 
     public void Dispose()
     {
@@ -168,6 +184,8 @@ internal sealed class TenantStore : IDisposable
         var more = withdrawn.Count > MaxWithdrawnNamesLogged ? string.Create(CultureInfo.InvariantCulture, $" and {withdrawn.Count - MaxWithdrawnNamesLogged} more") : string.Empty;
         TenantsLog.Withdrawn(_logger, withdrawn.Count, reason, string.Join(", ", withdrawn.Take(MaxWithdrawnNamesLogged)), more);
     }
+
+    private void WriteParseCache() => _parseCache?.Write(_builder.Reader);
 
     /// <summary>After a full load only: see <see cref="LoadGarbage"/>.</summary>
     private void CollectLoadGarbage()

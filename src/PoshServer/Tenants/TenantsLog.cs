@@ -40,4 +40,16 @@ internal static partial class TenantsLog
 
     [LoggerMessage(111, LogLevel.Debug, "Collected the garbage of a full load in {PauseMs:0} ms; managed heap {HeapMb:0.0} MB", EventName = "LoadGarbageCollected")]
     public static partial void LoadGarbageCollected(ILogger logger, double pauseMs, double heapMb);
+
+    [LoggerMessage(112, LogLevel.Information, "Took the parse results of {Count} tenant files from {Path} ({Ms:0} ms); files changed since they were written are read again", EventName = "TenantParseCacheRead")]
+    public static partial void ParseCacheRead(ILogger logger, int count, string path, double ms);
+
+    [LoggerMessage(113, LogLevel.Information, "Not using the tenant parse cache {Path}: {Reason}; every tenant file is read", EventName = "TenantParseCacheUnused")]
+    public static partial void ParseCacheUnused(ILogger logger, string path, string reason);
+
+    [LoggerMessage(114, LogLevel.Debug, "Wrote the parse results of {Count} tenant files to {Path} ({Ms:0} ms)", EventName = "TenantParseCacheWritten")]
+    public static partial void ParseCacheWritten(ILogger logger, int count, string path, double ms);
+
+    [LoggerMessage(115, LogLevel.Warning, "Cannot write the tenant parse cache {Path} ({Message}); the next start reads every tenant file. Fix: make its directory writable by the service user, or set Tenants:ParseCacheFile elsewhere (empty turns it off)", EventName = "TenantParseCacheWriteFailed")]
+    public static partial void ParseCacheWriteFailed(ILogger logger, string path, string message);
 }

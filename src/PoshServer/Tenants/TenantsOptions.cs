@@ -53,5 +53,14 @@ internal sealed class TenantsOptions
     [Range(1024, 1_048_576)]
     public int MaxFileBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Where the parse result of every tenant file is kept between runs, with each file's size and modification
+    /// time, so that a restart reads and parses only the files that changed while the server was down (a file
+    /// with the same size and time is taken as unchanged, as a reload does). Written after full loads and on
+    /// shutdown; a missing, stale or damaged file only means a slower start. Relative paths resolve against the
+    /// working directory; empty turns it off. Default "data/tenant-parse-cache.bin".
+    /// </summary>
+    public string ParseCacheFile { get; set; } = "data/tenant-parse-cache.bin";
+
     public string ResolveDirectory() => Path.GetFullPath(Directory);
 }

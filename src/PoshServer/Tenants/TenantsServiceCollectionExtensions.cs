@@ -18,6 +18,7 @@ internal static class TenantsServiceCollectionExtensions
         services.TryAddSingleton<TenantFileSettler>();
         services.TryAddSingleton(sp => ReloadPacer.ForProcess(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TenantCatalogBuilder>();
+        services.TryAddSingleton<TenantParseCache>();
         services.TryAddSingleton<TenantStore>();
         services.TryAddSingleton<TenantAcmeDomains>();
         services.AddHostedService<TenantReloadService>();

@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using PoshServer.Cluster;
 using PoshServer.Status;
@@ -73,6 +77,30 @@ public sealed class StatusReplicaStateTests : IDisposable
 
         // Act / Assert
         Assert.Equal(before, FreshDigest());
+    }
+
+    [Fact]
+    public void Digest_IsTheSumOfEachTenantsTextHash_AsEarlierVersionsComputeIt()
+    {
+        // Arrange: replicas of different versions compare digests during a rolling upgrade, so its definition holds.
+        _world.WriteTenant("a.yaml", "domain: a.example\n");
+        _world.WriteTenant("b.yaml", "domain: b.example\nservices: [xmpp-server]\nreference_expires: 7200\ndisabled: true\n");
+        using var store = CreateStore();
+        store.LoadInitial();
+
+        // Act
+        var digest = Digest(new StatusReplicaState(store));
+
+        // Assert
+        var sum = 0UL;
+        foreach (var entry in store.Current.Tenants.Values)
+        {
+            var tenant = entry.Tenant;
+            var text = string.Create(CultureInfo.InvariantCulture, $"{tenant.Domain}\n{tenant.Disabled}\n{entry.Document?.ETag}\n{string.Join(',', tenant.Services)}\n{tenant.ReferenceExpires}\n");
+            sum += BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        }
+
+        Assert.Equal(sum.ToString("x16", CultureInfo.InvariantCulture), digest);
     }
 
     private string FreshDigest()
