@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Tenant scale: for 1k, 10k, 100k and 1M generated tenant files (quick: 100 and 1k), measures
-#   - start to ready: process start until /healthz/ready answers 200 (tenants load before the listener opens);
+#   - start to ready: process start until /healthz/ready answers 200 (tenants load before the listener opens), with
+#     no parse cache (Tenants:ParseCacheFile), as the first start of a server;
 #   - RSS (VmRSS from /proc) when ready and after 5 s idle;
+#   - restart to ready, and RSS then: after the measurements below, the server is stopped (SIGTERM, which writes the
+#     parse cache) and started again on the same files, as a restart or an upgrade-free redeploy is;
 #   - changed file served: CHANGES (default 20) atomic writes (temp file + rename) of one tenant, each to the other
 #     certificate set, each polled until its new document is served: p50 and p99 (of 20, p99 is the slowest);
 #   - full reload (SIGHUP) ×RELOADS (default 20), each until the "generation N+1" log line: median, and RSS after them;
@@ -32,8 +35,8 @@ generation_lines() { grep -c "(generation " "$WORK/scale.log" || true; }
     echo "server pinned to cpu $SERVER_CPU, load generator to cpu $CLIENT_CPU; workstation GC (the server's default)"
     echo '```'
     echo
-    echo "| tenants | run | start→ready ms | RSS ready MB | RSS idle MB | changed file served p50 / p99 ms | full reload ms (median) | RSS after $RELOADS reloads MB | steady req/s | req/s during reloads | ratio | reloads completed meanwhile | failed requests | load |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| tenants | run | start→ready ms | RSS ready MB | RSS idle MB | changed file served p50 / p99 ms | full reload ms (median) | RSS after $RELOADS reloads MB | steady req/s | req/s during reloads | ratio | reloads completed meanwhile | failed requests | restart→ready ms (parse cache) | RSS at restart ready MB | load |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 
 for count in $COUNTS; do
@@ -42,6 +45,8 @@ for count in $COUNTS; do
     generate_tenants "$WORK/tenants" "$count"
     for run in $(seq "$REPEAT"); do
         load=$(load_now)
+        # The first start of a server: no parse cache from an earlier run.
+        rm -f "$WORK/data/tenant-parse-cache.bin"
         sync
         start=$(now_ms)
         start_posh scale "$PORT" "$HTTP" "$WORK/tenants"
@@ -107,9 +112,19 @@ for count in $COUNTS; do
         reloads_during=$(( $(generation_lines) - generations_before ))
         ratio=$(awk -v a="$during" -v b="$steady" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')
         failed="$steady_err/$during_err"
-        log "$count tenants run $run: ready ${ready_ms}ms rss ${rss_ready}/${rss_idle}MB changed ${changed_ms}ms reload ${reload_ms}ms rps $steady vs $during ($ratio, $reloads_during reloads) rss after $rss_after"
-        echo "| $count | $run | $ready_ms | $rss_ready | $rss_idle | $changed_ms | $reload_ms | $rss_after | $steady | $during | ${ratio}x | $reloads_during | $failed | $load |" >>"$OUT"
+        # A restart: SIGTERM writes the parse cache on the way out (the server runs in $WORK: data/ is there); the
+        # next start reads only files whose stamp changed since.
         stop_pid "$POSH_PID"
+        [[ -f "$WORK/data/tenant-parse-cache.bin" ]] || { echo "no parse cache after the server stopped" >&2; exit 1; }
+        sync
+        start=$(now_ms)
+        start_posh scale "$PORT" "$HTTP" "$WORK/tenants"
+        wait_ready "$PORT" 1800
+        restart_ms=$(( $(now_ms) - start ))
+        rss_restart=$(rss_mb "$POSH_PID")
+        stop_pid "$POSH_PID"
+        log "$count tenants run $run: ready ${ready_ms}ms rss ${rss_ready}/${rss_idle}MB changed ${changed_ms}ms reload ${reload_ms}ms rps $steady vs $during ($ratio, $reloads_during reloads) rss after $rss_after; restart ready ${restart_ms}ms rss ${rss_restart}MB"
+        echo "| $count | $run | $ready_ms | $rss_ready | $rss_idle | $changed_ms | $reload_ms | $rss_after | $steady | $during | ${ratio}x | $reloads_during | $failed | $restart_ms | $rss_restart | $load |" >>"$OUT"
     done
 done
 {

@@ -10,7 +10,7 @@ namespace PoshServer.Tenants;
 /// </summary>
 internal sealed class TenantFileReader(TenantsOptions options)
 {
-    private readonly ConcurrentDictionary<string, (TenantFileStamp Stamp, ParsedTenantFile Parsed)> _cache = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, (TenantFileStamp Stamp, ParsedTenantFile Parsed)> _cache = new(StringComparer.Ordinal);
     private long _version;
 
     /// <summary>
@@ -78,8 +78,14 @@ internal sealed class TenantFileReader(TenantsOptions options)
     /// Takes results remembered by an earlier process (<see cref="TenantParseCache"/>): each is used only while its
     /// file's stamp is unchanged, like the results of this process's own reads.
     /// </summary>
-    public void Remember(IEnumerable<RememberedTenantFile> files)
+    public void Remember(IReadOnlyCollection<RememberedTenantFile> files)
     {
+        if (_cache.IsEmpty)
+        {
+            // Before the first load: sized once rather than grown through every doubling.
+            _cache = new(Environment.ProcessorCount, files.Count, StringComparer.Ordinal);
+        }
+
         foreach (var file in files)
         {
             _cache[file.Name] = (file.Stamp, file.Parsed);
@@ -93,8 +99,21 @@ internal sealed class TenantFileReader(TenantsOptions options)
 
     public void Retain(IReadOnlyList<ListedTenantFile> files)
     {
+        // Usually every remembered file is still listed: counting the listed ones remembered says so without building a
+        // set of 100,000 names.
+        var listedAndRemembered = 0;
+        foreach (var file in files)
+        {
+            listedAndRemembered += _cache.ContainsKey(file.Name) ? 1 : 0;
+        }
+
+        if (listedAndRemembered == _cache.Count)
+        {
+            return;
+        }
+
         var names = files.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var name in _cache.Keys)
+        foreach (var (name, _) in _cache)
         {
             if (!names.Contains(name))
             {
