@@ -37,8 +37,11 @@ internal static class ParseCacheFile
         options.DefaultReferenceExpires.ToString(CultureInfo.InvariantCulture),
         options.MaxFileBytes.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>Writes <paramref name="files"/> to <paramref name="path"/> atomically; returns how many were written.</summary>
-    public static int Write(string path, string fingerprint, TenantsOptions options, IReadOnlyCollection<RememberedTenantFile> files, Action? step = null)
+    /// <summary>
+    /// Writes <paramref name="files"/> to <paramref name="path"/> atomically, streaming (1,000,000 results are ~80 MB:
+    /// nothing of that size is held in memory); returns how many were written.
+    /// </summary>
+    public static int Write(string path, string fingerprint, TenantsOptions options, IEnumerable<RememberedTenantFile> files, Action? step = null)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -52,7 +55,9 @@ internal static class ParseCacheFile
                 header.Write(Magic);
                 header.Write(FormatVersion);
                 header.Write(fingerprint);
-                var lengthAt = stream.Position;
+                // The count, the payload's length and its hash are known at the end: written then, here.
+                var countAt = stream.Position;
+                header.Write(0);
                 header.Write(0L);
                 header.Write(new byte[SHA256.HashSizeInBytes]);
                 header.Flush();
@@ -61,7 +66,6 @@ internal static class ParseCacheFile
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 using (var payload = new BinaryWriter(new BufferedStream(new HashingStream(stream, hash), 1 << 16), Encoding.UTF8))
                 {
-                    payload.Write(files.Count);
                     foreach (var file in files)
                     {
                         WriteFile(payload, file, options);
@@ -71,7 +75,8 @@ internal static class ParseCacheFile
                 }
 
                 var length = stream.Position - payloadAt;
-                stream.Position = lengthAt;
+                stream.Position = countAt;
+                header.Write(count);
                 header.Write(length);
                 header.Write(hash.GetHashAndReset());
                 header.Flush();
@@ -128,9 +133,10 @@ internal static class ParseCacheFile
                     return null;
                 }
 
+                var count = header.ReadInt32();
                 var length = header.ReadInt64();
                 var expected = header.ReadBytes(SHA256.HashSizeInBytes);
-                if (length < 0 || length > stream.Length - stream.Position)
+                if (count < 0 || length < 0 || length > stream.Length - stream.Position)
                 {
                     problem = "it is truncated";
                     return null;
@@ -139,7 +145,7 @@ internal static class ParseCacheFile
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 using var payload = new BufferedStream(new HashingStream(stream, hash, length), 1 << 16);
                 using var reader = new BinaryReader(payload, Encoding.UTF8);
-                var files = ReadFiles(reader, options);
+                var files = ReadFiles(reader, count, options);
                 if (payload.ReadByte() != -1 || !hash.GetHashAndReset().AsSpan().SequenceEqual(expected))
                 {
                     problem = "it is damaged (checksum mismatch)";
@@ -224,14 +230,8 @@ internal static class ParseCacheFile
         }
     }
 
-    private static List<RememberedTenantFile> ReadFiles(BinaryReader reader, TenantsOptions options)
+    private static List<RememberedTenantFile> ReadFiles(BinaryReader reader, int count, TenantsOptions options)
     {
-        var count = reader.ReadInt32();
-        if (count < 0)
-        {
-            throw new InvalidDataException("negative count");
-        }
-
         var files = new List<RememberedTenantFile>(Math.Min(count, 1 << 20));
         // Values most tenants repeat are shared, as a document is: set names, service lists, positions.
         var strings = new Dictionary<string, string>(StringComparer.Ordinal) { [options.DefaultCertificateSet] = options.DefaultCertificateSet };

@@ -94,8 +94,8 @@ internal sealed class TenantFileReader(TenantsOptions options)
         Interlocked.Increment(ref _version);
     }
 
-    /// <summary>Every remembered result.</summary>
-    public List<RememberedTenantFile> Remembered() => [.. _cache.Select(pair => new RememberedTenantFile(pair.Key, pair.Value.Stamp, pair.Value.Parsed))];
+    /// <summary>Every remembered result, enumerated as it is (call on the thread that loads, for a consistent view).</summary>
+    public IEnumerable<RememberedTenantFile> Remembered() => _cache.Select(pair => new RememberedTenantFile(pair.Key, pair.Value.Stamp, pair.Value.Parsed));
 
     public void Retain(IReadOnlyList<ListedTenantFile> files)
     {

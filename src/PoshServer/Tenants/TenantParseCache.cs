@@ -82,7 +82,7 @@ internal sealed class TenantParseCache
 
         var started = _timeProvider.GetTimestamp();
         var before = _timeProvider.GetUtcNow().UtcDateTime - RacyWindow;
-        var files = reader.Remembered().FindAll(f => f.Stamp.Written < before && !f.Parsed.Transient);
+        var files = reader.Remembered().Where(f => f.Stamp.Written < before && !f.Parsed.Transient);
         try
         {
             _pacer?.Begin();
