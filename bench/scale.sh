@@ -24,6 +24,15 @@ mint_ca "$WORK/ca"
 mint_leaf "$WORK/ca" "$WORK/web" "$WORK/web.key" posh.hoster.bench.test "*.bench.test" localhost
 
 fetch() { taskset -c "$CLIENT_CPU" curl -sk --max-time 2 -H "Host: $1" "https://127.0.0.1:$PORT$DOC"; }
+# start_until_ready: starts the server on the generated tenants; READY_MS = process start → /healthz/ready.
+start_until_ready() {
+    local start
+    sync
+    start=$(now_ms)
+    start_posh scale "$PORT" "$HTTP" "$WORK/tenants"
+    wait_ready "$PORT" 1800
+    READY_MS=$(( $(now_ms) - start ))
+}
 generation_lines() { grep -c "(generation " "$WORK/scale.log" || true; }
 
 {
@@ -47,11 +56,8 @@ for count in $COUNTS; do
         load=$(load_now)
         # The first start of a server: no parse cache from an earlier run.
         rm -f "$WORK/data/tenant-parse-cache.bin"
-        sync
-        start=$(now_ms)
-        start_posh scale "$PORT" "$HTTP" "$WORK/tenants"
-        wait_ready "$PORT" 1800
-        ready_ms=$(( $(now_ms) - start ))
+        start_until_ready
+        ready_ms=$READY_MS
         rss_ready=$(rss_mb "$POSH_PID")
         sleep 5
         rss_idle=$(rss_mb "$POSH_PID")
@@ -116,11 +122,8 @@ for count in $COUNTS; do
         # next start reads only files whose stamp changed since.
         stop_pid "$POSH_PID"
         [[ -f "$WORK/data/tenant-parse-cache.bin" ]] || { echo "no parse cache after the server stopped" >&2; exit 1; }
-        sync
-        start=$(now_ms)
-        start_posh scale "$PORT" "$HTTP" "$WORK/tenants"
-        wait_ready "$PORT" 1800
-        restart_ms=$(( $(now_ms) - start ))
+        start_until_ready
+        restart_ms=$READY_MS
         rss_restart=$(rss_mb "$POSH_PID")
         stop_pid "$POSH_PID"
         log "$count tenants run $run: ready ${ready_ms}ms rss ${rss_ready}/${rss_idle}MB changed ${changed_ms}ms reload ${reload_ms}ms rps $steady vs $during ($ratio, $reloads_during reloads) rss after $rss_after; restart ready ${restart_ms}ms rss ${rss_restart}MB"
