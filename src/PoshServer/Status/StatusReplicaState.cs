@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Primitives;
-using PoshClient.Documents;
 using PoshServer.Cluster;
 using PoshServer.Tenants;
 
@@ -110,8 +109,8 @@ internal sealed class StatusReplicaState : IReplicaStateContributor, IDisposable
         var tenant = entry.Tenant;
         var etag = entry.Document?.ETag ?? string.Empty;
         var most = Encoding.UTF8.GetMaxByteCount(tenant.Domain.Length + etag.Length) + 64 + (tenant.Services.Length * 16);
-        var rented = most > 1024 ? new byte[most] : null;
-        Span<byte> text = rented ?? stackalloc byte[1024];
+        var large = most > 1024 ? new byte[most] : null;
+        Span<byte> text = large ?? stackalloc byte[1024];
         var length = Encoding.UTF8.GetBytes(tenant.Domain, text);
         text[length++] = (byte)'\n';
         length += Encoding.UTF8.GetBytes(tenant.Disabled ? "True" : "False", text[length..]);
@@ -125,7 +124,8 @@ internal sealed class StatusReplicaState : IReplicaStateContributor, IDisposable
                 text[length++] = (byte)',';
             }
 
-            length += Encoding.UTF8.GetBytes(ServiceName(tenant.Services[i]), text[length..]);
+            // The member's name, as string.Join wrote it before: the digest must not change between versions.
+            length += Encoding.UTF8.GetBytes(Enum.GetName(tenant.Services[i]) ?? tenant.Services[i].ToString(), text[length..]);
         }
 
         text[length++] = (byte)'\n';
@@ -136,12 +136,4 @@ internal sealed class StatusReplicaState : IReplicaStateContributor, IDisposable
         SHA256.HashData(text[..length], hash);
         return BinaryPrimitives.ReadUInt64LittleEndian(hash);
     }
-
-    /// <summary>The enum member's name, as <c>string.Join</c> wrote it before: the digest must not change between versions.</summary>
-    private static string ServiceName(PoshService service) => service switch
-    {
-        PoshService.XmppClient => nameof(PoshService.XmppClient),
-        PoshService.XmppServer => nameof(PoshService.XmppServer),
-        _ => service.ToString(),
-    };
 }

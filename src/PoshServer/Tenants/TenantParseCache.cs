@@ -23,6 +23,7 @@ internal sealed class TenantParseCache
     private readonly ILogger<TenantParseCache> _logger;
     private readonly ReloadPacer? _pacer;
     private readonly string? _path;
+    private readonly string _fingerprint;
     private long _writtenVersion = -1;
     private string? _lastWriteProblem;
 
@@ -33,6 +34,7 @@ internal sealed class TenantParseCache
         _logger = logger;
         _pacer = pacer;
         _path = string.IsNullOrEmpty(_options.ParseCacheFile) ? null : Path.GetFullPath(_options.ParseCacheFile);
+        _fingerprint = ParseCacheFile.Fingerprint(_options);
     }
 
     /// <summary>Gives <paramref name="reader"/> the results an earlier run wrote, if they are for this build and these settings.</summary>
@@ -48,7 +50,7 @@ internal sealed class TenantParseCache
         string? problem;
         try
         {
-            files = ParseCacheFile.Read(_path, ParseCacheFile.Fingerprint(_options), _options, out problem);
+            files = ParseCacheFile.Read(_path, _fingerprint, _options, out problem);
         }
         catch (Exception ex)
         {
@@ -86,7 +88,7 @@ internal sealed class TenantParseCache
         try
         {
             _pacer?.Begin();
-            var count = ParseCacheFile.Write(_path, ParseCacheFile.Fingerprint(_options), _options, files, _pacer is { } pacer ? pacer.Step : null);
+            var count = ParseCacheFile.Write(_path, _fingerprint, _options, files, _pacer is { } pacer ? pacer.Step : null);
             _writtenVersion = version;
             _lastWriteProblem = null;
             TenantsLog.ParseCacheWritten(_logger, count, _path, _timeProvider.GetElapsedTime(started).TotalMilliseconds);
