@@ -8,6 +8,8 @@ namespace PoshServer.Certificates;
 /// </summary>
 internal sealed class CertificateFileCache
 {
+    private static readonly (long Length, DateTime LastWriteUtc) Missing = (-1L, DateTime.MinValue);
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     public (PublishedCertificate? Certificate, string? Error) Read(string path)
@@ -22,7 +24,7 @@ internal sealed class CertificateFileCache
             return (null, $"'{path}' is not a valid path: {ex.Message}");
         }
 
-        var stamp = info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1L, DateTime.MinValue);
+        var stamp = StampOf(info);
         if (_entries.TryGetValue(path, out var cached) && cached.Stamp == stamp)
         {
             return (cached.Certificate, cached.Error);
@@ -31,6 +33,25 @@ internal sealed class CertificateFileCache
         CertificateFileReader.TryRead(path, out var certificate, out var error);
         _entries[path] = new Entry(stamp, certificate, error);
         return (certificate, error);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> differs from what the last read of it saw (a file never read counts as missing
+    /// then): a directory watched only after a load read its files asks this to know whether it missed a change.
+    /// </summary>
+    public bool ChangedSinceRead(string path)
+    {
+        (long, DateTime) stamp;
+        try
+        {
+            stamp = StampOf(new FileInfo(path));
+        }
+        catch (Exception ex) when (ex is ArgumentException or PathTooLongException or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+
+        return stamp != (_entries.TryGetValue(path, out var cached) ? cached.Stamp : Missing);
     }
 
     /// <summary>
@@ -61,6 +82,8 @@ internal sealed class CertificateFileCache
 
         return false;
     }
+
+    private static (long Length, DateTime LastWriteUtc) StampOf(FileInfo info) => info.Exists ? (info.Length, info.LastWriteTimeUtc) : Missing;
 
     private sealed record Entry((long Length, DateTime LastWriteUtc) Stamp, PublishedCertificate? Certificate, string? Error);
 }

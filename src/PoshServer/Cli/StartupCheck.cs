@@ -20,7 +20,7 @@ internal static partial class StartupCheck
         var problems = new List<StartupProblem>();
         var services = app.Services;
         ValidateOptions(services, problems);
-        Step(problems, () => problems.AddRange(services.GetRequiredService<TenantStore>().LoadInitial().Errors
+        Step(problems, () => problems.AddRange(services.GetRequiredService<TenantReloadService>().LoadInitial().Errors
             .Select(e => new StartupProblem(ExitCodes.InvalidTenants, e.ToString()))));
         Step(problems, () =>
         {

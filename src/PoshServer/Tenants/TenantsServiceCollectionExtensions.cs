@@ -21,7 +21,9 @@ internal static class TenantsServiceCollectionExtensions
         services.TryAddSingleton<TenantParseCache>();
         services.TryAddSingleton<TenantStore>();
         services.TryAddSingleton<TenantAcmeDomains>();
-        services.AddHostedService<TenantReloadService>();
+        // One instance: serve's first load goes through it (TenantReloadService.LoadInitial) to watch before listing.
+        services.TryAddSingleton<TenantReloadService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TenantReloadService>());
         return services;
     }
 }

@@ -4,13 +4,19 @@ using Microsoft.Extensions.Options;
 using PoshServer.Certificates;
 using PoshServer.Posh;
 using PoshServer.Tenants;
+using PoshTesting;
 
 namespace PoshServer.Tests.Tenants;
 
-/// <summary>Issue 14: the reload that closes the gap between the first load and the watchers says what it is.</summary>
+/// <summary>
+/// The gap between the first load and the watchers: closed by one logged catch-up load (issue 14) when the first load
+/// was made without the service, and by watching before the load lists the files when it goes through the service
+/// (issue 9: at 1,000,000 tenants the catch-up listed every file again).
+/// </summary>
 public sealed class TenantReloadServiceLogTests : IDisposable
 {
     private readonly TenantWorld _world = new();
+    private readonly FakeLogger<TenantStore> _logger = new();
 
     public void Dispose() => _world.Dispose();
 
@@ -43,4 +49,98 @@ public sealed class TenantReloadServiceLogTests : IDisposable
         var loads = logger.Collector.GetSnapshot().Where(r => r.Id.Name == "TenantsLoaded").Select(r => r.GetStructuredStateValue("Reason")).ToList();
         Assert.Equal(["start-up", TenantReloadService.CatchUpReason], loads);
     }
+
+    [Fact]
+    public async Task Issue9_FirstLoadThroughTheService_AFileRenamedInBeforeStart_IsServedWithoutAFullLoad()
+    {
+        _world.WriteTenant("a.yaml", "domain: a.example\n");
+        var (store, certificates, options) = Store();
+        using var disposeStore = store;
+        using var service = Service(store, certificates, options);
+        Assert.False(service.LoadInitial().HasErrors);
+
+        // Arrange: between the first load and the service's start, which is when the catch-up used to close the gap.
+        File.WriteAllText(_world.Combine(".b.yaml.tmp"), "domain: b.example\n");
+        File.Move(_world.Combine(".b.yaml.tmp"), _world.Combine("b.yaml"));
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal(0, service.FullReloadsRequested);
+            await Eventually.TrueAsync(() => Task.FromResult(store.Current.TryGetTenant("b.example", out _)), "the file renamed in is served");
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(0, service.FullReloadsRequested);
+        Assert.Equal(["start-up", "file change"], Loads());
+    }
+
+    [Fact]
+    public async Task Issue9_FirstLoadThroughTheService_SetCertificateElsewhereUnchanged_NoCatchUp()
+    {
+        using var elsewhere = new TempDirectory("posh-set-certs-");
+        using var hoster = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+        TestCertificates.WritePem(hoster, elsewhere.Combine("fullchain.pem"));
+        _world.WriteSets($"default:\n  certificates: [{elsewhere.Combine("fullchain.pem")}]\n");
+        _world.WriteTenant("a.yaml", "domain: a.example\n");
+        var (store, certificates, options) = Store();
+        using var disposeStore = store;
+        using var service = Service(store, certificates, options);
+        Assert.False(service.LoadInitial().HasErrors);
+
+        await service.StartAsync(CancellationToken.None);
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0, service.FullReloadsRequested);
+        Assert.Equal(["start-up"], Loads());
+    }
+
+    [Fact]
+    public async Task Issue9_FirstLoadThroughTheService_SetCertificateElsewhereChangedBeforeItIsWatched_OneCatchUpLoadPublishesIt()
+    {
+        using var elsewhere = new TempDirectory("posh-set-certs-");
+        using var hoster = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+        TestCertificates.WritePem(hoster, elsewhere.Combine("fullchain.pem"));
+        _world.WriteSets($"default:\n  certificates: [{elsewhere.Combine("fullchain.pem")}]\n");
+        _world.WriteTenant("a.yaml", "domain: a.example\n");
+        var (store, certificates, options) = Store();
+        using var disposeStore = store;
+        using var service = Service(store, certificates, options);
+        Assert.False(service.LoadInitial().HasErrors);
+
+        // Arrange: renewed after the first load read it, before its directory is watched.
+        using var renewed = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+        TestCertificates.WritePem(renewed, elsewhere.Combine("fullchain.pem"));
+        var fingerprint = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(renewed.RawData));
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(store.Current.TryGetTenant("a.example", out var entry) && entry.Certificates.Any(c => c.Sha256 == fingerprint)), "the renewed certificate is published");
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(["start-up", TenantReloadService.CatchUpReason], Loads());
+    }
+
+    private (TenantStore Store, CertificateFileCache Certificates, IOptions<TenantsOptions> Options) Store()
+    {
+        var options = Options.Create(new TenantsOptions { Directory = _world.Path, ReloadDebounce = TimeSpan.FromMilliseconds(10) });
+        var certificates = new CertificateFileCache();
+        var builder = new TenantCatalogBuilder(
+            options,
+            Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
+            certificates,
+            TimeProvider.System);
+        return (new TenantStore(builder, TimeProvider.System, _logger), certificates, options);
+    }
+
+    private static TenantReloadService Service(TenantStore store, CertificateFileCache certificates, IOptions<TenantsOptions> options) =>
+        new(store, new TenantFileSettler(TimeProvider.System, options), certificates, options, TimeProvider.System, NullLogger<TenantReloadService>.Instance);
+
+    private List<string?> Loads() => [.. _logger.Collector.GetSnapshot().Where(r => r.Id.Name == "TenantsLoaded").Select(r => r.GetStructuredStateValue("Reason"))];
 }
