@@ -4,6 +4,8 @@
 # Ports 80/443 are mapped to 8080/8443 inside: the process never needs root.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The platform being built for (set by BuildKit; empty with the classic builder, which builds for amd64).
+ARG TARGETARCH
 WORKDIR /src
 
 # Restore as its own layer: it only reruns when project files or package versions change.
@@ -11,11 +13,14 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY eng/ eng/
 COPY src/PoshClient/PoshClient.csproj src/PoshClient/
 COPY src/PoshServer/PoshServer.csproj src/PoshServer/
-RUN dotnet restore src/PoshServer/PoshServer.csproj
+RUN dotnet restore src/PoshServer/PoshServer.csproj -r "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)"
 
 COPY README.md ./
 COPY src/ src/
-RUN dotnet publish src/PoshServer/PoshServer.csproj -c Release -o /app --no-restore
+# Published for the platform's runtime, so it is precompiled (ReadyToRun, see PoshServer.csproj); it still runs on
+# the shared framework of the runtime image.
+RUN dotnet publish src/PoshServer/PoshServer.csproj -c Release -r "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" \
+        --self-contained false -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

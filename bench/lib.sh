@@ -62,8 +62,8 @@ load_now() { cut -d' ' -f1-3 /proc/loadavg; }
 # Publishes the server once (Release) into $WORK/server.
 publish_server() {
     if [[ -x "$WORK/server/PoshServer" ]]; then return; fi
-    log "publishing PoshServer (Release)"
-    dotnet publish "$REPO_DIR/src/PoshServer/PoshServer.csproj" -c Release -o "$WORK/server" -v q --nologo >"$WORK/publish.log" 2>&1 \
+    log "publishing PoshServer (Release, as the Dockerfile does)"
+    dotnet publish "$REPO_DIR/src/PoshServer/PoshServer.csproj" -c Release -r linux-x64 --self-contained false -o "$WORK/server" -v q --nologo >"$WORK/publish.log" 2>&1 \
         || { cat "$WORK/publish.log" >&2; exit 1; }
 }
 

@@ -50,7 +50,8 @@ public sealed class ContainerImageTests : IAsyncLifetime
             .WithDockerfileDirectory(RepositoryPaths.Root)
             .WithDockerfile("Dockerfile")
             .WithName("poshserver-image-test:latest")
-            .WithDeleteIfExists(false)
+            // Built afresh every run: an image left by an earlier run must not stand in for a build that failed.
+            .WithDeleteIfExists(true)
             // The build's restore reaches NuGet through the host's network: the engine has no bridge.
             .WithCreateParameterModifier(p => p.NetworkMode = "host")
             .Build();
