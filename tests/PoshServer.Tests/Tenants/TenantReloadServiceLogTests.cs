@@ -54,10 +54,9 @@ public sealed class TenantReloadServiceLogTests : IDisposable
     public async Task Issue9_FirstLoadThroughTheService_AFileRenamedInBeforeStart_IsServedWithoutAFullLoad()
     {
         _world.WriteTenant("a.yaml", "domain: a.example\n");
-        var (store, certificates, options) = Store();
+        var (store, service) = LoadedThroughTheService();
         using var disposeStore = store;
-        using var service = Service(store, certificates, options);
-        Assert.False(service.LoadInitial().HasErrors);
+        using var disposeService = service;
 
         // Arrange: between the first load and the service's start, which is when the catch-up used to close the gap.
         File.WriteAllText(_world.Combine(".b.yaml.tmp"), "domain: b.example\n");
@@ -81,14 +80,10 @@ public sealed class TenantReloadServiceLogTests : IDisposable
     public async Task Issue9_FirstLoadThroughTheService_SetCertificateElsewhereUnchanged_NoCatchUp()
     {
         using var elsewhere = new TempDirectory("posh-set-certs-");
-        using var hoster = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
-        TestCertificates.WritePem(hoster, elsewhere.Combine("fullchain.pem"));
-        _world.WriteSets($"default:\n  certificates: [{elsewhere.Combine("fullchain.pem")}]\n");
-        _world.WriteTenant("a.yaml", "domain: a.example\n");
-        var (store, certificates, options) = Store();
+        WriteSetWithItsCertificateIn(elsewhere);
+        var (store, service) = LoadedThroughTheService();
         using var disposeStore = store;
-        using var service = Service(store, certificates, options);
-        Assert.False(service.LoadInitial().HasErrors);
+        using var disposeService = service;
 
         await service.StartAsync(CancellationToken.None);
         await service.StopAsync(CancellationToken.None);
@@ -101,14 +96,10 @@ public sealed class TenantReloadServiceLogTests : IDisposable
     public async Task Issue9_FirstLoadThroughTheService_SetCertificateElsewhereChangedBeforeItIsWatched_OneCatchUpLoadPublishesIt()
     {
         using var elsewhere = new TempDirectory("posh-set-certs-");
-        using var hoster = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
-        TestCertificates.WritePem(hoster, elsewhere.Combine("fullchain.pem"));
-        _world.WriteSets($"default:\n  certificates: [{elsewhere.Combine("fullchain.pem")}]\n");
-        _world.WriteTenant("a.yaml", "domain: a.example\n");
-        var (store, certificates, options) = Store();
+        WriteSetWithItsCertificateIn(elsewhere);
+        var (store, service) = LoadedThroughTheService();
         using var disposeStore = store;
-        using var service = Service(store, certificates, options);
-        Assert.False(service.LoadInitial().HasErrors);
+        using var disposeService = service;
 
         // Arrange: renewed after the first load read it, before its directory is watched.
         using var renewed = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
@@ -127,7 +118,8 @@ public sealed class TenantReloadServiceLogTests : IDisposable
         Assert.Equal(["start-up", TenantReloadService.CatchUpReason], Loads());
     }
 
-    private (TenantStore Store, CertificateFileCache Certificates, IOptions<TenantsOptions> Options) Store()
+    /// <summary>A store and its reload service over the world, after the first load made through the service.</summary>
+    private (TenantStore Store, TenantReloadService Service) LoadedThroughTheService()
     {
         var options = Options.Create(new TenantsOptions { Directory = _world.Path, ReloadDebounce = TimeSpan.FromMilliseconds(10) });
         var certificates = new CertificateFileCache();
@@ -136,11 +128,20 @@ public sealed class TenantReloadServiceLogTests : IDisposable
             Options.Create(new PoshOptions { HostNames = ["posh.hosting.test"], PublicBaseUrl = new Uri("https://posh.hosting.test") }),
             certificates,
             TimeProvider.System);
-        return (new TenantStore(builder, TimeProvider.System, _logger), certificates, options);
+        var store = new TenantStore(builder, TimeProvider.System, _logger);
+        var service = new TenantReloadService(store, new TenantFileSettler(TimeProvider.System, options), certificates, options, TimeProvider.System, NullLogger<TenantReloadService>.Instance);
+        Assert.False(service.LoadInitial().HasErrors);
+        return (store, service);
     }
 
-    private static TenantReloadService Service(TenantStore store, CertificateFileCache certificates, IOptions<TenantsOptions> options) =>
-        new(store, new TenantFileSettler(TimeProvider.System, options), certificates, options, TimeProvider.System, NullLogger<TenantReloadService>.Instance);
+    /// <summary>The default set with its certificate outside the tenants directory, and one tenant on it.</summary>
+    private void WriteSetWithItsCertificateIn(TempDirectory elsewhere)
+    {
+        using var hoster = TestCertificates.SelfSigned(["xmpp.hosting.test"]);
+        TestCertificates.WritePem(hoster, elsewhere.Combine("fullchain.pem"));
+        _world.WriteSets($"default:\n  certificates: [{elsewhere.Combine("fullchain.pem")}]\n");
+        _world.WriteTenant("a.yaml", "domain: a.example\n");
+    }
 
     private List<string?> Loads() => [.. _logger.Collector.GetSnapshot().Where(r => r.Id.Name == "TenantsLoaded").Select(r => r.GetStructuredStateValue("Reason"))];
 }
