@@ -27,8 +27,6 @@ internal sealed class TenantReloadService : BackgroundService
     /// <summary>The reason logged for the reload that closes the gap between the first load and the watchers.</summary>
     public const string CatchUpReason = "start-up catch-up";
 
-    private static readonly IReadOnlyCollection<string> NoDirectories = [];
-
     private readonly TenantStore _store;
     private readonly TenantsOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -310,18 +308,7 @@ internal sealed class TenantReloadService : BackgroundService
         }
 
         var prefix = Path.TrimEndingDirectorySeparator(path) + Path.DirectorySeparatorChar;
-        foreach (var set in _store.Current.Sets.Values)
-        {
-            foreach (var file in set.Set.Certificates.Select(c => c.Path).Concat(set.Set.Rotation.WatchedFiles))
-            {
-                if (string.Equals(file, path, StringComparison.Ordinal) || (below && file.StartsWith(prefix, StringComparison.Ordinal)))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return SetFiles().Any(file => string.Equals(file, path, StringComparison.Ordinal) || (below && file.StartsWith(prefix, StringComparison.Ordinal)));
     }
 
     /// <summary>The tenants directory's own name changed in its parent: it was replaced, moved, or its link flipped.</summary>
@@ -348,7 +335,7 @@ internal sealed class TenantReloadService : BackgroundService
     /// watching. Directories already watched keep their watchers; <paramref name="force"/> renews them all, since the
     /// same path may now be another directory.
     /// </summary>
-    private IReadOnlyCollection<string> UpdateWatchers(bool force)
+    private List<string> UpdateWatchers(bool force)
     {
         lock (_watcherGate)
         {
@@ -379,7 +366,7 @@ internal sealed class TenantReloadService : BackgroundService
                 Watch(directory, root);
             }
 
-            return added.Count == 0 ? NoDirectories : added;
+            return added;
         }
     }
 
@@ -387,7 +374,7 @@ internal sealed class TenantReloadService : BackgroundService
     /// Directories just watched were not watched when the load before read their files: if a set's file in one of
     /// them changed since that read, a full load picks the change up; otherwise the watchers have it from here.
     /// </summary>
-    private void CatchUp(IReadOnlyCollection<string> watchedSince)
+    private void CatchUp(List<string> watchedSince)
     {
         if (watchedSince.Count == 0)
         {
