@@ -84,6 +84,7 @@ internal static class PoshServerApp
     public static IReadOnlyList<string> LoadBeforeStart(WebApplication app)
     {
         var problems = new List<string>();
+        TelemetryProviders.StartBeforeFirstLoad(app.Services);
         var tenants = app.Services.GetRequiredService<TenantReloadService>().LoadInitial();
         problems.AddRange(tenants.Errors.Select(e => e.ToString()));
         // With ACME on, no development certificate for an ACME name: one waiting for its first certificate is refused

@@ -11,7 +11,7 @@ internal static class PoshServerActivities
 {
     public const string SourceName = "PoshServer";
 
-    /// <summary>One tenant catalog reload (file change, SIGHUP, retry): tags posh.reload.reason, .full, .outcome, .tenants.</summary>
+    /// <summary>One tenant catalog load (start-up, file change, SIGHUP, retry): tags posh.reload.reason, .full, .outcome, .tenants.</summary>
     public const string TenantsReload = "posh.tenants.reload";
 
     /// <summary>One ACME certificate order, RFC 8555 §7.4 (order, authorizations, finalize, download): tag acme.host_name.</summary>

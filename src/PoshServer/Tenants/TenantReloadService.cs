@@ -99,7 +99,14 @@ internal sealed class TenantReloadService : BackgroundService
             _watchedBeforeFirstLoad = true;
         }
 
-        return _store.LoadInitial();
+        // Traced like every later load: at 1,000,000 tenants this one is most of the time to ready.
+        using var activity = PoshServerActivities.Source.StartActivity(PoshServerActivities.TenantsReload);
+        activity?.SetTag("posh.reload.reason", TenantStore.StartUpReason);
+        activity?.SetTag("posh.reload.full", true);
+        var result = _store.LoadInitial();
+        activity?.SetTag("posh.reload.outcome", result.HasErrors ? "rejected" : "ok");
+        activity?.SetTag("posh.reload.tenants", result.Snapshot.Tenants.Count);
+        return result;
     }
 
     /// <summary>

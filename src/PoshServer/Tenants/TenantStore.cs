@@ -11,6 +11,9 @@ namespace PoshServer.Tenants;
 /// </summary>
 internal sealed class TenantStore : IDisposable
 {
+    /// <summary>The reason logged and traced for the first load.</summary>
+    public const string StartUpReason = "start-up";
+
     /// <summary>Withdrawn tenants named in one log line; the count says how many more there were.</summary>
     public const int MaxWithdrawnNamesLogged = 20;
 
@@ -61,7 +64,7 @@ internal sealed class TenantStore : IDisposable
             LastResult = result;
             if (!result.HasErrors)
             {
-                Swap(result, "start-up");
+                Swap(result, StartUpReason);
                 CollectLoadGarbage();
             }
 

@@ -7,6 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using PoshServer.Acme;
 using PoshServer.Telemetry;
+using PoshServer.Tenants;
 using PoshTesting;
 
 namespace PoshServer.Tests.Telemetry;
@@ -52,6 +53,23 @@ public sealed class TelemetryTests : IDisposable
                 && Equals(a.GetTagItem("posh.reload.outcome"), "ok")
                 && Equals(a.GetTagItem("posh.reload.tenants"), 4))),
             "a reload activity counts the fourth tenant");
+    }
+
+    [Fact]
+    public async Task TenantLoad_StartUp_ActivityWithReasonOutcomeAndCount()
+    {
+        _world.WriteTenant("a.yaml", "domain: a.example\n");
+        _world.WriteTenant("b.yaml", "domain: b.example\n");
+        _world.WriteTenant("c.yaml", "domain: c.example\n");
+        _world.WriteTenant("d.yaml", "domain: d.example\n");
+        _world.WriteTenant("e.yaml", "domain: e.example\n");
+        await using var server = await PoshServerHost.StartAsync(_world.Path);
+
+        Assert.Contains(_stopped, a => a.OperationName == PoshServerActivities.TenantsReload
+            && Equals(a.GetTagItem("posh.reload.reason"), TenantStore.StartUpReason)
+            && Equals(a.GetTagItem("posh.reload.full"), true)
+            && Equals(a.GetTagItem("posh.reload.outcome"), "ok")
+            && Equals(a.GetTagItem("posh.reload.tenants"), 5));
     }
 
     [Fact]
