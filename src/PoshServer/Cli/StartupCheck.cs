@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PoshServer.Acme;
 using PoshServer.Https;
 using PoshServer.Status;
+using PoshServer.Telemetry;
 using PoshServer.Tenants;
 
 namespace PoshServer.Cli;
@@ -20,6 +21,8 @@ internal static partial class StartupCheck
         var problems = new List<StartupProblem>();
         var services = app.Services;
         ValidateOptions(services, problems);
+        // As PoshServerApp.LoadBeforeStart: the first load is exported as a span only if the providers exist before it.
+        TelemetryProviders.StartBeforeFirstLoad(services);
         Step(problems, () => problems.AddRange(services.GetRequiredService<TenantReloadService>().LoadInitial().Errors
             .Select(e => new StartupProblem(ExitCodes.InvalidTenants, e.ToString()))));
         Step(problems, () =>
