@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -100,12 +101,9 @@ internal sealed class TenantReloadService : BackgroundService
         }
 
         // Traced like every later load: at 1,000,000 tenants this one is most of the time to ready.
-        using var activity = PoshServerActivities.Source.StartActivity(PoshServerActivities.TenantsReload);
-        activity?.SetTag("posh.reload.reason", TenantStore.StartUpReason);
-        activity?.SetTag("posh.reload.full", true);
+        using var activity = StartLoadActivity(TenantStore.StartUpReason, full: true);
         var result = _store.LoadInitial();
-        activity?.SetTag("posh.reload.outcome", result.HasErrors ? "rejected" : "ok");
-        activity?.SetTag("posh.reload.tenants", result.Snapshot.Tenants.Count);
+        TagOutcome(activity, result);
         return result;
     }
 
@@ -182,9 +180,7 @@ internal sealed class TenantReloadService : BackgroundService
                 continue;
             }
 
-            using var activity = PoshServerActivities.Source.StartActivity(PoshServerActivities.TenantsReload);
-            activity?.SetTag("posh.reload.reason", reason);
-            activity?.SetTag("posh.reload.full", full);
+            using var activity = StartLoadActivity(reason, full);
             try
             {
                 if (rewatch)
@@ -196,8 +192,7 @@ internal sealed class TenantReloadService : BackgroundService
                 // Only tenant files changed: look at just those instead of listing the whole directory again.
                 // A full load absorbs the tenant files named meanwhile (renamed into place or settled): they are whole.
                 var result = await (full ? _store.ReloadAsync(reason, null, changed, stoppingToken) : _store.ReloadAsync(reason, changed, cancellationToken: stoppingToken));
-                activity?.SetTag("posh.reload.outcome", result.HasErrors ? "rejected" : "ok");
-                activity?.SetTag("posh.reload.tenants", result.Snapshot.Tenants.Count);
+                TagOutcome(activity, result);
                 CatchUp(UpdateWatchers(force: false));
                 ScheduleRetry(result);
             }
@@ -205,11 +200,26 @@ internal sealed class TenantReloadService : BackgroundService
             {
                 // Top of the background loop: a reload bug must not stop future reloads or serving. It is reported
                 // (health Degraded, status loadErrors) and retried like an I/O error.
-                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 TenantsLog.ReloadFailed(_logger, reason, ex);
                 ScheduleRetry(_store.RecordFailure(reason, ex));
             }
         }
+    }
+
+    /// <summary>One <see cref="PoshServerActivities.TenantsReload"/> span per load, the first one included.</summary>
+    private static Activity? StartLoadActivity(string reason, bool full)
+    {
+        var activity = PoshServerActivities.Source.StartActivity(PoshServerActivities.TenantsReload);
+        activity?.SetTag("posh.reload.reason", reason);
+        activity?.SetTag("posh.reload.full", full);
+        return activity;
+    }
+
+    private static void TagOutcome(Activity? activity, CatalogLoadResult result)
+    {
+        activity?.SetTag("posh.reload.outcome", result.HasErrors ? "rejected" : "ok");
+        activity?.SetTag("posh.reload.tenants", result.Snapshot.Tenants.Count);
     }
 
     private void OnSettled(string path)
