@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using PoshServer.Acme;
 using PoshServer.Cluster;
 using PoshServer.FailureReports;
@@ -78,22 +77,5 @@ internal static class PoshServerApp
         // The admin listener: a second Kestrel with its own pipeline (status page, status API, /metrics).
         app.MapAdminListener();
         return app;
-    }
-
-    /// <summary>Loads tenants and HTTPS certificates before listening; returns every problem that must stop start-up.</summary>
-    public static IReadOnlyList<string> LoadBeforeStart(WebApplication app)
-    {
-        var problems = new List<string>();
-        TelemetryProviders.StartBeforeFirstLoad(app.Services);
-        var tenants = app.Services.GetRequiredService<TenantReloadService>().LoadInitial();
-        problems.AddRange(tenants.Errors.Select(e => e.ToString()));
-        // With ACME on, no development certificate for an ACME name: one waiting for its first certificate is refused
-        // rather than shown one peers reject; and the stored ACME certificates are in the store before the first handshake.
-        var acme = app.Services.GetRequiredService<IOptions<AcmeOptions>>().Value;
-        var acmeNames = acme.Enabled ? app.Services.GetRequiredService<IAcmeNameSource>().GetNames().Select(HttpsCertificateStore.Normalize).ToList() : null;
-        problems.AddRange(app.Services.GetRequiredService<HttpsCertificateFileService>().LoadInitial(acmeNames));
-        // With files this completes at once; with a shared store it waits for the database (or its connect timeout).
-        app.Services.GetRequiredService<AcmeRenewalService>().ServeStoredCertificatesAsync(CancellationToken.None).GetAwaiter().GetResult();
-        return problems;
     }
 }

@@ -62,7 +62,7 @@ internal sealed class PoshServerHost : IAsyncDisposable
         }
 
         var app = PoshServerApp.Build(builder);
-        var problems = PoshServerApp.LoadBeforeStart(app);
+        var problems = TestStartup.LoadBeforeStart(app);
         if (problems.Count > 0)
         {
             await app.DisposeAsync();

@@ -34,7 +34,7 @@ internal static class InProcessPoshServer
         ]);
         configureServices?.Invoke(builder.Services);
         var app = PoshServerApp.Build(builder);
-        var problems = PoshServerApp.LoadBeforeStart(app);
+        var problems = TestStartup.LoadBeforeStart(app);
         if (problems.Count > 0)
         {
             ((IDisposable)app).Dispose();

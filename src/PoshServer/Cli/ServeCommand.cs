@@ -34,7 +34,7 @@ internal static class ServeCommand
         await using (app)
         {
             // Options, tenants, certificates and listener addresses: every problem at once, one line each with its fix.
-            var problems = await StartupCheck.RunAsync(app, cancellationToken);
+            var problems = await StartupCheck.RunAsync(app, probeListeners: true, cancellationToken);
             if (problems.Count > 0)
             {
                 await error.WriteLineAsync($"PoshServer cannot start: {problems.Count} problem(s).");

@@ -14,31 +14,47 @@ namespace PoshServer.Cli;
 /// failure of each section), the tenant files, the HTTPS certificate files and every listener's address. A step whose
 /// options are invalid is skipped, since that failure is already reported.
 /// </summary>
+/// <remarks>
+/// This is the one start-up sequence: <c>serve</c> runs it, and so does every host the tests build, so a step added
+/// here cannot be missing from either.
+/// </remarks>
 internal static partial class StartupCheck
 {
-    public static async Task<IReadOnlyList<StartupProblem>> RunAsync(WebApplication app, CancellationToken cancellationToken)
+    /// <param name="app">The built, not yet started, app.</param>
+    /// <param name="probeListeners">
+    /// Whether to bind every configured listener address once first. <c>serve</c> does; a host whose listeners are its
+    /// own (a test's, on ports it picked) does not.
+    /// </param>
+    /// <param name="cancellationToken">Stops the wait for a shared certificate store.</param>
+    public static async Task<IReadOnlyList<StartupProblem>> RunAsync(WebApplication app, bool probeListeners, CancellationToken cancellationToken)
     {
         var problems = new List<StartupProblem>();
         var services = app.Services;
         ValidateOptions(services, problems);
-        // As PoshServerApp.LoadBeforeStart: the first load is exported as a span only if the providers exist before it.
+        // The first load is exported as a span only if the providers exist before it.
         TelemetryProviders.StartBeforeFirstLoad(services);
         Step(problems, () => problems.AddRange(services.GetRequiredService<TenantReloadService>().LoadInitial().Errors
             .Select(e => new StartupProblem(ExitCodes.InvalidTenants, e.ToString()))));
         Step(problems, () =>
         {
-            // With ACME on, no development certificate for an ACME name (issue 13): as PoshServerApp.LoadBeforeStart.
+            // With ACME on, no development certificate for an ACME name: one waiting for its first certificate is refused
+            // rather than shown one peers reject (issue 13).
             var acme = services.GetRequiredService<IOptions<AcmeOptions>>().Value;
             var acmeNames = acme.Enabled ? services.GetRequiredService<IAcmeNameSource>().GetNames().Select(HttpsCertificateStore.Normalize).ToList() : null;
             problems.AddRange(services.GetRequiredService<HttpsCertificateFileService>().LoadInitial(acmeNames)
                 .Select(p => new StartupProblem(ExitCodes.CertificateProblem, CertificateFix(p))));
         });
-        Step(problems, () => problems.AddRange(ListenerProbe.Check(
-            services.GetRequiredService<IOptions<HttpsOptions>>().Value,
-            services.GetRequiredService<IOptions<AdminOptions>>().Value)));
+        if (probeListeners)
+        {
+            Step(problems, () => problems.AddRange(ListenerProbe.Check(
+                services.GetRequiredService<IOptions<HttpsOptions>>().Value,
+                services.GetRequiredService<IOptions<AdminOptions>>().Value)));
+        }
+
         if (problems.Count == 0)
         {
-            // With files this completes at once; with a shared store it waits for the database (or its connect timeout).
+            // The stored ACME certificates are in the store before the first handshake. With files this completes at
+            // once; with a shared store it waits for the database (or its connect timeout).
             await services.GetRequiredService<AcmeRenewalService>().ServeStoredCertificatesAsync(cancellationToken);
         }
 

@@ -36,7 +36,7 @@ public sealed class ClusterStartupTests
         await using var app = PoshServerApp.Build(builder);
 
         // Act
-        var problems = PoshServerApp.LoadBeforeStart(app);
+        var problems = TestStartup.LoadBeforeStart(app);
 
         // Assert: every state in one request, every stored item in another; nothing per name.
         Assert.Empty(problems);

@@ -38,7 +38,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
         var builder = PoshServerApp.CreateBuilder(args);
         builder.Logging.AddProvider(new FakeLoggerProvider(_logs));
         _app = PoshServerApp.Build(builder);
-        Assert.Empty(PoshServerApp.LoadBeforeStart(_app));
+        Assert.Empty(TestStartup.LoadBeforeStart(_app));
         await _app.StartAsync();
         var https = new Uri(_app.Urls.First(a => a.StartsWith("https:", StringComparison.Ordinal)));
         var handler = new SocketsHttpHandler();

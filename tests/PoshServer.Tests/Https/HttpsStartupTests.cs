@@ -75,7 +75,7 @@ public sealed class HttpsStartupTests : IDisposable
         var app = PoshServerApp.Build(PoshServerApp.CreateBuilder([.. args]));
         await using (app)
         {
-            var problems = PoshServerApp.LoadBeforeStart(app);
+            var problems = TestStartup.LoadBeforeStart(app);
             Assert.Empty(problems);
             await app.StartAsync(stop.Token);
             await hammer;

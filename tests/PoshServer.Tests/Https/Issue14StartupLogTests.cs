@@ -57,7 +57,7 @@ public sealed class Issue14StartupLogTests : IDisposable
         builder.Logging.AddProvider(new FakeLoggerProvider(logs));
         await using var app = PoshServerApp.Build(builder);
 
-        Assert.Empty(PoshServerApp.LoadBeforeStart(app));
+        Assert.Empty(TestStartup.LoadBeforeStart(app));
 
         var records = logs.GetSnapshot();
         Assert.DoesNotContain(records, r => r.Category == "PoshServer.Https.HttpsCertificateFileService" && r.Level >= LogLevel.Warning);

@@ -109,7 +109,7 @@ public sealed class Issue14RotationTests
         ]);
         builder.Services.AddSingleton<TimeProvider>(clock);
         var app = PoshServerApp.Build(builder);
-        Assert.Empty(PoshServerApp.LoadBeforeStart(app));
+        Assert.Empty(TestStartup.LoadBeforeStart(app));
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using PoshServer.Status;
 using PoshServer.TenantChecks;
 using PoshServer.Tenants;
+using PoshTesting;
 
 namespace PoshServer.Tests.Status;
 
@@ -98,7 +99,7 @@ public sealed class StatusTenantChangesTests
         ]);
         builder.Services.AddSingleton<TimeProvider>(clock);
         var app = PoshServerApp.Build(builder);
-        Assert.Empty(PoshServerApp.LoadBeforeStart(app));
+        Assert.Empty(TestStartup.LoadBeforeStart(app));
         return app;
     }
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using PoshServer.Acme;
-using PoshServer.Cli;
 using PoshServer.Telemetry;
 using PoshServer.Tenants;
 using PoshTesting;
@@ -116,27 +115,6 @@ public sealed class TelemetryTests : IDisposable
                 return Task.FromResult(receiver.Received("/v1/traces", PoshServerActivities.TenantsReload) && receiver.Received("/v1/metrics", "posh.documents.served"));
             },
             "the receiver has the reload span and the documents-served metric");
-    }
-
-    [Fact]
-    public async Task OtlpEndpoint_Configured_ServeStartupCheck_ReceiverGetsTheStartUpLoadSpan()
-    {
-        // serve's first load runs in StartupCheck, not PoshServerApp.LoadBeforeStart: its span must be exported too.
-        await using var receiver = await OtlpReceiver.StartAsync(s_address);
-        _world.WriteTenant("alpha.yaml", "domain: alpha.example\n");
-        var builder = PoshServerApp.CreateBuilder([$"--Tenants:Directory={_world.Path}", $"--OpenTelemetry:OtlpEndpoint={receiver.Url}", "--Https:Port=0", "--Https:HttpPort=0", "--Https:Address=127.0.0.1", "--Admin:Enabled=false", "--Logging:LogLevel:Default=None"]);
-        await using var app = PoshServerApp.Build(builder);
-
-        Assert.Empty(await StartupCheck.RunAsync(app, CancellationToken.None));
-
-        var traces = app.Services.GetRequiredService<TracerProvider>();
-        await Eventually.TrueAsync(
-            () =>
-            {
-                traces.ForceFlush();
-                return Task.FromResult(receiver.Received("/v1/traces", PoshServerActivities.TenantsReload));
-            },
-            "the receiver has the start-up load's span");
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class TenantCheckRoundClusterTests
                 builder.Services.AddSingleton<TimeProvider>(clock);
                 var app = PoshServerApp.Build(builder);
                 apps.Add(app);
-                Assert.Empty(PoshServerApp.LoadBeforeStart(app));
+                Assert.Empty(TestStartup.LoadBeforeStart(app));
             }
 
             // Act: all three look at once, then again at once, then once more an interval later.

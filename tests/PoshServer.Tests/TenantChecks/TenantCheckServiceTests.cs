@@ -57,7 +57,7 @@ public sealed class TenantCheckServiceTests : IDisposable
             $"--Rotation:StatePath={_state.Combine("rotation-state.json")}",
         ]));
         await using var _ = app;
-        Assert.Empty(PoshServerApp.LoadBeforeStart(app));
+        Assert.Empty(TestStartup.LoadBeforeStart(app));
         var lifetime = new TestLifetime();
         var logger = new FakeLogger<TenantCheckService>();
         using var service = ActivatorUtilities.CreateInstance<TenantCheckService>(app.Services, lifetime, logger);

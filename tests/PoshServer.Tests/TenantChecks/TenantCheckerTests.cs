@@ -80,7 +80,7 @@ public sealed class TenantCheckerTests : IAsyncLifetime
         var hosterSha = Sha256(_world.HosterCertificate!);
         builder.Services.AddSingleton<ILiveCertificateProbe>(new FakeLiveProbe(domain => string.Equals(domain, "livecert.test", StringComparison.Ordinal) ? Sha256(_unpublished) : hosterSha));
         _app = PoshServerApp.Build(builder);
-        Assert.Empty(PoshServerApp.LoadBeforeStart(_app));
+        Assert.Empty(TestStartup.LoadBeforeStart(_app));
         ScriptWebServers(_app.Services.GetRequiredService<TenantStore>().Current);
     }
 
