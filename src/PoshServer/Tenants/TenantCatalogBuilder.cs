@@ -210,7 +210,7 @@ internal sealed class TenantCatalogBuilder
         _documents = documents;
         _globalDiagnostics = [.. globals];
         _setsExpiry = sets.Values.SelectMany(s => s.Published).Select(c => (DateTimeOffset?)c.NotAfter).Min();
-        LastTimings = new CatalogLoadTimings(enumerated, parseTime, ordered, resolved, _timeProvider.GetElapsedTime(started));
+        LastTimings = new CatalogLoadTimings(enumerated, parseTime, ordered, resolved, _timeProvider.GetElapsedTime(started), pace?.Slept ?? TimeSpan.Zero);
         return Publish(catalog, sameSets ? lastGood!.Sets : sets.ToFrozenDictionary(StringComparer.Ordinal), sets.GetValueOrDefault(options.DefaultCertificateSet), lastGood, now);
     }
 

@@ -150,7 +150,7 @@ internal sealed class TenantStore : IDisposable
         TenantsLog.Loaded(_logger, snapshot.Tenants.Count, snapshot.Sets.Count, _builder.DirectoryForLogs, snapshot.Generation, reason);
         LogWithdrawn(previous, snapshot, reason);
         var timings = _builder.LastTimings;
-        TenantsLog.LoadTimings(_logger, timings.Total.TotalMilliseconds, timings.Enumerate.TotalMilliseconds, timings.Parse.TotalMilliseconds, timings.Order.TotalMilliseconds, timings.Resolve.TotalMilliseconds);
+        TenantsLog.LoadTimings(_logger, timings.Total.TotalMilliseconds, timings.Enumerate.TotalMilliseconds, timings.Parse.TotalMilliseconds, timings.Order.TotalMilliseconds, timings.Resolve.TotalMilliseconds, timings.Yielded.TotalMilliseconds);
         var warnings = result.Diagnostics.Where(d => !d.IsError).ToHashSet();
         foreach (var warning in result.Diagnostics.Where(d => !d.IsError && !_loggedWarnings.Contains(d)))
         {

@@ -29,8 +29,8 @@ internal static partial class TenantsLog
     [LoggerMessage(106, LogLevel.Warning, "File watcher error ({Message}); falling back to a full reload", EventName = "TenantWatcherError")]
     public static partial void WatcherError(ILogger logger, string message);
 
-    [LoggerMessage(107, LogLevel.Debug, "Tenant load took {TotalMs:0} ms: list {EnumerateMs:0}, read and parse {ParseMs:0}, order {OrderMs:0}, resolve {ResolveMs:0}", EventName = "TenantLoadTimings")]
-    public static partial void LoadTimings(ILogger logger, double totalMs, double enumerateMs, double parseMs, double orderMs, double resolveMs);
+    [LoggerMessage(107, LogLevel.Debug, "Tenant load took {TotalMs:0} ms: list {EnumerateMs:0}, read and parse {ParseMs:0}, order {OrderMs:0}, resolve {ResolveMs:0}; of it, {YieldedMs:0} ms yielded to requests", EventName = "TenantLoadTimings")]
+    public static partial void LoadTimings(ILogger logger, double totalMs, double enumerateMs, double parseMs, double orderMs, double resolveMs, double yieldedMs);
 
     [LoggerMessage(108, LogLevel.Information, "Withdrew {Count} tenant(s) ({Reason}): {Domains}{More}; their documents now answer 404", EventName = "TenantsWithdrawn")]
     public static partial void Withdrawn(ILogger logger, int count, string reason, string domains, string more);

@@ -84,6 +84,24 @@ public sealed class ReloadPacerTests
         Assert.Empty(_sleeps);
     }
 
+    [Fact]
+    public void Slept_AfterContendedSlices_IsTheirSleepsUntilTheNextBegin()
+    {
+        // Arrange: two contended slices (18 ms and 9 ms of sleep) and one with the core to spare.
+        var pacer = Create(processors: 1);
+        RunSlice(pacer, wall: 4, own: 2, others: 2);
+        RunSlice(pacer, wall: 4, own: 4, others: 0);
+        RunSlice(pacer, wall: 2, own: 1, others: 1);
+
+        // Act
+        var slept = pacer.Slept;
+        pacer.Begin();
+
+        // Assert
+        Assert.Equal(TimeSpan.FromMilliseconds(27), slept);
+        Assert.Equal(TimeSpan.Zero, pacer.Slept);
+    }
+
     private ReloadPacer Create(int processors)
     {
         var pacer = new ReloadPacer(_time, () => _cpu, _sleeps.Add, processors);
