@@ -18,9 +18,11 @@ internal static class TenantDirectoryScanner
 
     /// <summary>
     /// The tenant files with their size and modification time, read in the same pass as the directory (one stat per
-    /// file). A reload's <paramref name="pace"/> is stepped for every file.
+    /// file). A reload's <paramref name="pace"/> is stepped for every file. With <paramref name="remembered"/>, the
+    /// names it knows are its instances and the list is sized for as many files, so a listing of an unchanged
+    /// directory allocates one array.
     /// </summary>
-    public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null)
+    public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null, TenantFileReader? remembered = null)
     {
         try
         {
@@ -30,14 +32,15 @@ internal static class TenantDirectoryScanner
                 {
                     pace?.Step();
                     return new ListedTenantFile(
-                        entry.FileName.ToString(),
+                        remembered is null ? entry.FileName.ToString() : remembered.NameOf(entry.FileName),
                         entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : new TenantFileStamp(entry.Length, entry.LastWriteTimeUtc.UtcDateTime));
                 },
                 new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = default, IgnoreInaccessible = false })
             {
                 ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && IsTenantFileName(entry.FileName, options),
             };
-            var files = enumerable.ToList();
+            var files = new List<ListedTenantFile>(remembered?.Count ?? 0);
+            files.AddRange(enumerable);
             files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
             return new TenantDirectoryListing(files, null);
         }
