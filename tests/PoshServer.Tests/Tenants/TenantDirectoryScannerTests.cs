@@ -17,11 +17,8 @@ public sealed class TenantDirectoryScannerTests : IDisposable
     [Fact]
     public void List_NamesTheReaderRemembers_AreItsInstances()
     {
-        // Arrange: one file read once, so the reader remembers its name.
-        Write("alpha.yaml", "domain: alpha.example\n");
-        var reader = new TenantFileReader(_options);
-        var first = Assert.Single(TenantDirectoryScanner.List(_directory.Path, _options).Files!);
-        reader.Read(_directory.Path, first.Name, first.Stamp);
+        // Arrange
+        var (reader, first) = ListAndRead("alpha.yaml");
 
         // Act
         var again = Assert.Single(TenantDirectoryScanner.List(_directory.Path, _options, remembered: reader).Files!);
@@ -35,10 +32,7 @@ public sealed class TenantDirectoryScannerTests : IDisposable
     public void List_NewFilesBesideRememberedOnes_ListsEveryTenantFileInOrder()
     {
         // Arrange
-        Write("bravo.yaml", "domain: bravo.example\n");
-        var reader = new TenantFileReader(_options);
-        var bravo = Assert.Single(TenantDirectoryScanner.List(_directory.Path, _options).Files!);
-        reader.Read(_directory.Path, bravo.Name, bravo.Stamp);
+        var (reader, bravo) = ListAndRead("bravo.yaml");
         Write("alpha.yml", "domain: alpha.example\n");
         Write("charlie.yaml", "domain: charlie.example\n");
         Write("_certificate-sets.yaml", "default:\n  certificates: []\n");
@@ -52,6 +46,16 @@ public sealed class TenantDirectoryScannerTests : IDisposable
         Assert.Equal(["alpha.yml", "bravo.yaml", "charlie.yaml"], files.Select(f => f.Name));
         Assert.Same(bravo.Name, files[1].Name);
         Assert.All(files, f => Assert.NotNull(f.Stamp));
+    }
+
+    /// <summary>Writes one tenant file, lists it and reads it once, so the reader remembers its name.</summary>
+    private (TenantFileReader Reader, ListedTenantFile File) ListAndRead(string name)
+    {
+        Write(name, $"domain: {Path.GetFileNameWithoutExtension(name)}.example\n");
+        var reader = new TenantFileReader(_options);
+        var file = Assert.Single(TenantDirectoryScanner.List(_directory.Path, _options).Files!);
+        reader.Read(_directory.Path, file.Name, file.Stamp);
+        return (reader, file);
     }
 
     private void Write(string name, string text) => File.WriteAllText(_directory.Combine(name), text);
