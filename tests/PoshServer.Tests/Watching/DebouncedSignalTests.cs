@@ -40,7 +40,14 @@ public sealed class DebouncedSignalTests
         var second = signal.WaitAsync(Timeout.InfiniteTimeSpan, CancellationToken.None);
         Assert.False(second.IsCompleted);
         signal.Signal();
-        time.Advance(s_debounce);
+        // This wait resumes on the thread pool (SemaphoreSlim runs a waiter's continuation asynchronously), so its
+        // debounce timer may start only after one Advance: advance until it has fired, or the test hangs.
+        while (!second.IsCompleted)
+        {
+            time.Advance(s_debounce);
+            await Task.Yield();
+        }
+
         Assert.True(await second);
     }
 
