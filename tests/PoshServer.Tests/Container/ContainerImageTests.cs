@@ -6,6 +6,7 @@ using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Images;
 using PoshClient.Documents;
 using PoshClient.Verification;
+using PoshTesting;
 
 namespace PoshServer.Tests.Container;
 
@@ -23,8 +24,8 @@ public sealed class ContainerImageTests : IAsyncLifetime
     private static readonly TimeSpan s_bound = TimeSpan.FromMinutes(8);
 
     private readonly TenantWorld _world = new();
-    private readonly int _httpsPort = FreePortOn(s_address);
-    private readonly int _httpPort = FreePortOn(s_address);
+    private readonly int _httpsPort = FreePort.Tcp(s_address);
+    private readonly int _httpPort = FreePort.Tcp(s_address);
     private IFutureDockerImage _image = null!;
     private IContainer _container = null!;
 
@@ -150,13 +151,6 @@ public sealed class ContainerImageTests : IAsyncLifetime
 
     private ValueTask<Stream> Connect(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
         Connect(context.DnsEndPoint.Port, cancellationToken);
-
-    private static int FreePortOn(IPAddress address)
-    {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>The container runs as uid 1654: the test's temporary directory must be readable by others.</summary>
     private static void MakeReadableByTheContainerUser(string directory)
