@@ -152,7 +152,7 @@ internal sealed class TenantCatalogBuilder
         var parsed = new ParsedTenantFile?[files.Count];
         ParsedTenantFile? ReadOne(int i) => complete?.Contains(files[i].Name) != true && Settling(directory, files[i], lastGood, now)
             ? previous?.ParsedBy(files[i].Name)
-            : _reader.Read(directory, files[i].Name, files[i].Stamp);
+            : _reader.Read(directory, files[i]);
         if (lastGood is null)
         {
             // The first load: nothing serves yet, and files are independent until the domains are decided: read and
@@ -266,7 +266,7 @@ internal sealed class TenantCatalogBuilder
             return true;
         }
 
-        if (file.Stamp is { } stamp && _reader.CachedStamp(file.Name) != stamp && now - new DateTimeOffset(stamp.Written, TimeSpan.Zero) < quiet)
+        if (file.Stamp is { } stamp && (file.Remembered?.Stamp ?? _reader.CachedStamp(file.Name)) != stamp && now - new DateTimeOffset(stamp.Written, TimeSpan.Zero) < quiet)
         {
             settler.Written(path);
             return true;

@@ -18,9 +18,9 @@ internal static class TenantDirectoryScanner
 
     /// <summary>
     /// The tenant files with their size and modification time, read in the same pass as the directory (one stat per
-    /// file). A reload's <paramref name="pace"/> is stepped for every file. With <paramref name="remembered"/>, the
-    /// names it knows are its instances and the list is sized for as many files, so a listing of an unchanged
-    /// directory allocates one array.
+    /// file). A reload's <paramref name="pace"/> is stepped for every file. With <paramref name="remembered"/>, each
+    /// file it knows carries what it remembers (and its instance of the name), and the list is sized for as many
+    /// files, so a listing of an unchanged directory allocates one array.
     /// </summary>
     public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null, TenantFileReader? remembered = null)
     {
@@ -31,9 +31,11 @@ internal static class TenantDirectoryScanner
                 (ref FileSystemEntry entry) =>
                 {
                     pace?.Step();
+                    var known = remembered?.Find(entry.FileName);
                     return new ListedTenantFile(
-                        remembered is null ? entry.FileName.ToString() : remembered.NameOf(entry.FileName),
-                        entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : new TenantFileStamp(entry.Length, entry.LastWriteTimeUtc.UtcDateTime));
+                        known?.Name ?? entry.FileName.ToString(),
+                        entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : new TenantFileStamp(entry.Length, entry.LastWriteTimeUtc.UtcDateTime),
+                        known);
                 },
                 new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = default, IgnoreInaccessible = false })
             {

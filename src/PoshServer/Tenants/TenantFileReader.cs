@@ -10,7 +10,7 @@ namespace PoshServer.Tenants;
 /// </summary>
 internal sealed class TenantFileReader(TenantsOptions options)
 {
-    private ConcurrentDictionary<string, (TenantFileStamp Stamp, ParsedTenantFile Parsed)> _cache = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, RememberedTenantFile> _cache = new(StringComparer.Ordinal);
     private long _version;
 
     /// <summary>
@@ -25,6 +25,21 @@ internal sealed class TenantFileReader(TenantsOptions options)
         {
             return cached.Parsed;
         }
+
+        return ReadFile(directory, name, knownStamp);
+    }
+
+    /// <summary>
+    /// <see cref="Read(string, string, TenantFileStamp?, bool)"/> for a listed file: what the listing found remembered
+    /// is used without looking the name up again.
+    /// </summary>
+    public ParsedTenantFile Read(string directory, ListedTenantFile file) =>
+        file is { Stamp: { } stamp, Remembered: { } remembered } && remembered.Stamp == stamp
+            ? remembered.Parsed
+            : ReadFile(directory, file.Name, file.Stamp);
+
+    private ParsedTenantFile ReadFile(string directory, string name, TenantFileStamp? knownStamp)
+    {
 
         var path = Path.Combine(directory, name);
         var display = TenantCatalogBuilder.Display(options, name);
@@ -52,7 +67,7 @@ internal sealed class TenantFileReader(TenantsOptions options)
         if (!parsed.Transient)
         {
             // Not cached when transient: the next load tries again (e.g. a file being replaced, or permissions fixed).
-            _cache[name] = (current, parsed);
+            _cache[name] = new RememberedTenantFile(name, current, parsed);
             Interlocked.Increment(ref _version);
         }
 
@@ -63,12 +78,12 @@ internal sealed class TenantFileReader(TenantsOptions options)
     public int Count => _cache.Count;
 
     /// <summary>
-    /// The remembered instance of a file name, or a new string when the name is not remembered: a listing takes its
-    /// names from here instead of allocating, on every full load, one string per file equal to one it already has
-    /// (100,000 of them at 100,000 tenants).
+    /// What is remembered of a file, looked up by the name as the listing sees it: a listing takes the name from here
+    /// instead of allocating, on every full load, one string per file equal to one it already has (100,000 of them at
+    /// 100,000 tenants), and the load reads the remembered result from the listing without a second lookup.
     /// </summary>
-    public string NameOf(ReadOnlySpan<char> name) =>
-        _cache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var remembered, out _) ? remembered : name.ToString();
+    public RememberedTenantFile? Find(ReadOnlySpan<char> name) =>
+        _cache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var remembered) ? remembered : null;
 
     /// <summary>The stamp of the version last read, if any.</summary>
     public TenantFileStamp? CachedStamp(string name) => _cache.TryGetValue(name, out var cached) ? cached.Stamp : null;
@@ -99,23 +114,23 @@ internal sealed class TenantFileReader(TenantsOptions options)
 
         foreach (var file in files)
         {
-            _cache[file.Name] = (file.Stamp, file.Parsed);
+            _cache[file.Name] = file;
         }
 
         Interlocked.Increment(ref _version);
     }
 
     /// <summary>Every remembered result, enumerated as it is (call on the thread that loads, for a consistent view).</summary>
-    public IEnumerable<RememberedTenantFile> Remembered() => _cache.Select(pair => new RememberedTenantFile(pair.Key, pair.Value.Stamp, pair.Value.Parsed));
+    public IEnumerable<RememberedTenantFile> Remembered() => _cache.Select(pair => pair.Value);
 
     public void Retain(IReadOnlyList<ListedTenantFile> files)
     {
         // Usually every remembered file is still listed: counting the listed ones remembered says so without building a
-        // set of 100,000 names.
+        // set of 100,000 names (a listing made with this reader says which it found; others are looked up).
         var listedAndRemembered = 0;
         foreach (var file in files)
         {
-            listedAndRemembered += _cache.ContainsKey(file.Name) ? 1 : 0;
+            listedAndRemembered += file.Remembered is not null || _cache.ContainsKey(file.Name) ? 1 : 0;
         }
 
         if (listedAndRemembered == _cache.Count)
