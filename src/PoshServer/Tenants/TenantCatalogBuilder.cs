@@ -224,12 +224,30 @@ internal sealed class TenantCatalogBuilder
             ? lastGood.Tenants.Values.ToDictionary(e => e.Tenant.SourceFile, StringComparer.Ordinal)
             : null;
         // Who served a domain keeps it: a file claiming a served domain is the one rejected, so files that serve the
-        // domain they claim go first; the rest in name order.
-        var order = Enumerable.Range(0, files.Count)
-            .Where(i => parsed[i] is not null)
-            .OrderBy(i => parsed[i]!.Tenant is { } t && lastGood?.Tenants.TryGetValue(t.Domain, out var owner) == true && string.Equals(owner.Tenant.SourceFile, t.SourceFile, StringComparison.Ordinal) ? 0 : 1)
-            .ThenBy(i => i)
-            .ToList();
+        // domain they claim go first; the rest in name order (the listing's). Two passes, not a sort: the first load
+        // has no owners at all.
+        var order = new List<int>(files.Count);
+        var owners = lastGood is null || lastGood.Tenants.Count == 0 ? null : new bool[files.Count];
+        if (owners is not null)
+        {
+            for (var i = 0; i < files.Count; i++)
+            {
+                if (parsed[i]?.Tenant is { } t && lastGood!.Tenants.TryGetValue(t.Domain, out var owner) && string.Equals(owner.Tenant.SourceFile, t.SourceFile, StringComparison.Ordinal))
+                {
+                    owners[i] = true;
+                    order.Add(i);
+                }
+            }
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (parsed[i] is not null && owners?[i] != true)
+            {
+                order.Add(i);
+            }
+        }
+
         ordered = _timeProvider.GetElapsedTime(phase);
 
         var catalog = new TenantCatalog(_resolver);
