@@ -22,10 +22,23 @@ internal static class TenantDirectoryScanner
     /// file it knows carries what it remembers (and its instance of the name), and the list is sized for as many
     /// files, so a listing of an unchanged directory allocates one array.
     /// </summary>
-    public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null, TenantFileReader? remembered = null)
+    /// <param name="runtimeEnumerator">Lists with the runtime's enumerator even where <see cref="PosixDirectoryListing"/> works (tests of both).</param>
+    public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null, TenantFileReader? remembered = null, bool runtimeEnumerator = false)
     {
         try
         {
+            var files = new List<ListedTenantFile>(remembered?.Count ?? 0);
+            if (!runtimeEnumerator && PosixDirectoryListing.TryList(directory, options, pace, remembered, files, out var error))
+            {
+                if (error is not null)
+                {
+                    return new TenantDirectoryListing(null, $"the tenants directory '{directory}' cannot be listed: {error}");
+                }
+
+                files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                return new TenantDirectoryListing(files, null);
+            }
+
             var enumerable = new FileSystemEnumerable<ListedTenantFile>(
                 directory,
                 (ref FileSystemEntry entry) =>
@@ -41,9 +54,8 @@ internal static class TenantDirectoryScanner
             {
                 ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && IsTenantFileName(entry.FileName, options),
             };
-            var files = new List<ListedTenantFile>(remembered?.Count ?? 0);
             files.AddRange(enumerable);
-            files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
             return new TenantDirectoryListing(files, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
