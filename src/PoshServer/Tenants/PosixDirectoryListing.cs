@@ -107,7 +107,7 @@ internal static class PosixDirectoryListing
             }
             catch (EntryPointNotFoundException)
             {
-                // A C library without statx (musl before 1.2.5): nothing listed yet is kept.
+                // A C library without statx (older musl): the runtime's enumerator lists instead, from the start.
                 s_unavailable = true;
                 files.Clear();
                 return false;

@@ -40,7 +40,6 @@ internal sealed class TenantFileReader(TenantsOptions options)
 
     private ParsedTenantFile ReadFile(string directory, string name, TenantFileStamp? knownStamp)
     {
-
         var path = Path.Combine(directory, name);
         var display = TenantCatalogBuilder.Display(options, name);
         string? stampError = null;
