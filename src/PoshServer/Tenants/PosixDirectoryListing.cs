@@ -132,11 +132,10 @@ internal static class PosixDirectoryListing
                 continue;
             }
 
-            var known = remembered?.Find(name);
-            files.Add(new ListedTenantFile(
-                known?.Name ?? name.ToString(),
+            files.Add(TenantDirectoryScanner.Listed(
+                name,
                 type == TypeLink ? null : new TenantFileStamp((long)stat.Size, DateTime.UnixEpoch.AddTicks((stat.ModifiedSeconds * TimeSpan.TicksPerSecond) + (stat.ModifiedNanoseconds / TimeSpan.NanosecondsPerTick))),
-                known));
+                remembered));
         }
     }
 

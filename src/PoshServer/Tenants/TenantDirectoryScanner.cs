@@ -25,43 +25,47 @@ internal static class TenantDirectoryScanner
     /// <param name="runtimeEnumerator">Lists with the runtime's enumerator even where <see cref="PosixDirectoryListing"/> works (tests of both).</param>
     public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null, TenantFileReader? remembered = null, bool runtimeEnumerator = false)
     {
+        string? error = null;
+        var files = new List<ListedTenantFile>(remembered?.Count ?? 0);
         try
         {
-            var files = new List<ListedTenantFile>(remembered?.Count ?? 0);
-            if (!runtimeEnumerator && PosixDirectoryListing.TryList(directory, options, pace, remembered, files, out var error))
+            if (runtimeEnumerator || !PosixDirectoryListing.TryList(directory, options, pace, remembered, files, out error))
             {
-                if (error is not null)
+                files.AddRange(new FileSystemEnumerable<ListedTenantFile>(
+                    directory,
+                    (ref FileSystemEntry entry) =>
+                    {
+                        pace?.Step();
+                        return Listed(entry.FileName, entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : new TenantFileStamp(entry.Length, entry.LastWriteTimeUtc.UtcDateTime), remembered);
+                    },
+                    new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = default, IgnoreInaccessible = false })
                 {
-                    return new TenantDirectoryListing(null, $"the tenants directory '{directory}' cannot be listed: {error}");
-                }
-
-                files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-                return new TenantDirectoryListing(files, null);
+                    ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && IsTenantFileName(entry.FileName, options),
+                });
             }
-
-            var enumerable = new FileSystemEnumerable<ListedTenantFile>(
-                directory,
-                (ref FileSystemEntry entry) =>
-                {
-                    pace?.Step();
-                    var known = remembered?.Find(entry.FileName);
-                    return new ListedTenantFile(
-                        known?.Name ?? entry.FileName.ToString(),
-                        entry.Attributes.HasFlag(FileAttributes.ReparsePoint) ? null : new TenantFileStamp(entry.Length, entry.LastWriteTimeUtc.UtcDateTime),
-                        known);
-                },
-                new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = default, IgnoreInaccessible = false })
-            {
-                ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory && IsTenantFileName(entry.FileName, options),
-            };
-            files.AddRange(enumerable);
-            files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            return new TenantDirectoryListing(files, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new TenantDirectoryListing(null, $"the tenants directory '{directory}' cannot be listed: {ex.Message}");
+            error = ex.Message;
         }
+
+        if (error is not null)
+        {
+            return new TenantDirectoryListing(null, $"the tenants directory '{directory}' cannot be listed: {error}");
+        }
+
+        files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return new TenantDirectoryListing(files, null);
+    }
+
+    /// <summary>
+    /// A listed file, with what <paramref name="remembered"/> knows of it and its instance of the name (no new string
+    /// for a known file), whichever way the directory was read.
+    /// </summary>
+    internal static ListedTenantFile Listed(ReadOnlySpan<char> name, TenantFileStamp? stamp, TenantFileReader? remembered)
+    {
+        var known = remembered?.Find(name);
+        return new ListedTenantFile(known?.Name ?? name.ToString(), stamp, known);
     }
 
     /// <summary>Looks at one file: present (with its stamp), known to be gone, or unreadable.</summary>
