@@ -5,7 +5,7 @@ namespace PoshServer.Tenants;
 /// <summary>
 /// Step 5 of the catalog: which file serves which domain, kept between loads so that one changed, added or removed
 /// file is applied in time independent of the number of tenants. The served tenants live in a persistent
-/// (immutable, structurally shared) dictionary: taking a snapshot is O(1) and a change copies O(log n) nodes, so the
+/// (immutable, structurally shared) map: taking a snapshot is O(1) and a change copies at most seven small nodes, so the
 /// request path still reads an immutable snapshot swapped in atomically. Not thread-safe: used under the reload lock.
 /// <para>
 /// The rules, the same for a full load and for one file: a file claiming a domain another file serves is rejected
@@ -20,7 +20,7 @@ internal sealed class TenantCatalog(TenantResolver resolver)
     private readonly Dictionary<string, SortedSet<string>> _waiting = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ImmutableArray<TenantDiagnostic>> _problems = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _extraExpiry = new(StringComparer.Ordinal);
-    private readonly ImmutableDictionary<string, TenantEntry>.Builder _tenants = ImmutableDictionary.CreateBuilder<string, TenantEntry>(StringComparer.OrdinalIgnoreCase);
+    private readonly PersistentMapBuilder<string, TenantEntry> _tenants = new(StringComparer.OrdinalIgnoreCase);
     private readonly ExpiresTally _expires = new();
     private readonly ImmutableSortedSet<string>.Builder _acme = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, CertificateSetEntry> _sets = ImmutableDictionary<string, CertificateSetEntry>.Empty;
@@ -30,7 +30,7 @@ internal sealed class TenantCatalog(TenantResolver resolver)
     private DateTimeOffset _now;
 
     /// <summary>The served tenants by domain, as an immutable snapshot (O(1)).</summary>
-    public ImmutableDictionary<string, TenantEntry> Tenants => _tenants.ToImmutable();
+    public PersistentMap<string, TenantEntry> Tenants => _tenants.ToImmutable();
 
     /// <summary>
     /// The domains added, replaced or withdrawn since the previous call, and a fresh record from here on; null on the
