@@ -6,7 +6,7 @@ namespace PoshServer.Tenants;
 /// <summary>
 /// An immutable hash map whose changes share structure with the map they came from (a CHAMP trie, see
 /// <see cref="PersistentMapNode{TKey, TValue}"/>): the served tenants of a snapshot. Compared with
-/// <c>ImmutableDictionary</c>, which keeps an AVL tree of hash buckets, a lookup follows at most seven array slots,
+/// <c>ImmutableDictionary</c>, which keeps an AVL tree of hash buckets, a lookup follows at most seven child slots (then scans a collision node),
 /// a walk reads entries stored side by side, and loading 100,000 tenants through a builder allocates a few tens of
 /// thousands of small nodes instead of copying a path of the tree per insert (issue 9: the map took most of a
 /// restart's catalog time). Changes go through <see cref="PersistentMapBuilder{TKey, TValue}"/>.

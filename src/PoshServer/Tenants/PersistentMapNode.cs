@@ -137,7 +137,7 @@ internal sealed class PersistentMapNode<TKey, TValue>
     {
         if (shift >= HashBits)
         {
-            var k = Array.FindIndex(_keys, candidate => comparer.Equals(candidate, key));
+            var k = IndexInCollision(key, comparer);
             if (k < 0)
             {
                 return this;
@@ -192,22 +192,28 @@ internal sealed class PersistentMapNode<TKey, TValue>
 
     private bool TryGetInCollision(TKey key, IEqualityComparer<TKey> comparer, out TValue value)
     {
+        var i = IndexInCollision(key, comparer);
+        value = i >= 0 ? _values[i] : default!;
+        return i >= 0;
+    }
+
+    /// <summary>Where <paramref name="key"/> is in this collision node, or −1.</summary>
+    private int IndexInCollision(TKey key, IEqualityComparer<TKey> comparer)
+    {
         for (var i = 0; i < _keys.Length; i++)
         {
             if (comparer.Equals(_keys[i], key))
             {
-                value = _values[i];
-                return true;
+                return i;
             }
         }
 
-        value = default!;
-        return false;
+        return -1;
     }
 
     private PersistentMapNode<TKey, TValue> SetInCollision(TKey key, TValue value, object owner, IEqualityComparer<TKey> comparer, ref bool added)
     {
-        var i = Array.FindIndex(_keys, candidate => comparer.Equals(candidate, key));
+        var i = IndexInCollision(key, comparer);
         if (i >= 0)
         {
             var target = Writable(owner);
@@ -240,8 +246,7 @@ internal sealed class PersistentMapNode<TKey, TValue>
     }
 
     /// <summary>This node when the builder owns it, else a copy the builder owns (with arrays of its own).</summary>
-    private PersistentMapNode<TKey, TValue> Writable(object owner) =>
-        ReferenceEquals(_owner, owner) ? this : new PersistentMapNode<TKey, TValue>(owner, _dataMap, _nodeMap, [.. _keys], [.. _values], [.. _children]);
+    private PersistentMapNode<TKey, TValue> Writable(object owner) => With(owner, _dataMap, _nodeMap, _keys, _values, _children);
 
     /// <summary>This node given new maps and arrays when the builder owns it, else a new node. Arrays the caller did not replace are copied for a new node.</summary>
     private PersistentMapNode<TKey, TValue> With(object owner, uint dataMap, uint nodeMap, TKey[] keys, TValue[] values, PersistentMapNode<TKey, TValue>[] children)

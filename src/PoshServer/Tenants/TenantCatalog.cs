@@ -5,7 +5,7 @@ namespace PoshServer.Tenants;
 /// <summary>
 /// Step 5 of the catalog: which file serves which domain, kept between loads so that one changed, added or removed
 /// file is applied in time independent of the number of tenants. The served tenants live in a persistent
-/// (immutable, structurally shared) map: taking a snapshot is O(1) and a change copies at most seven small nodes, so the
+/// (immutable, structurally shared) map: taking a snapshot is O(1) and a change copies one small node per level (at most eight), so the
 /// request path still reads an immutable snapshot swapped in atomically. Not thread-safe: used under the reload lock.
 /// <para>
 /// The rules, the same for a full load and for one file: a file claiming a domain another file serves is rejected
