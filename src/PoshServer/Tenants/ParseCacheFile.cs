@@ -16,7 +16,7 @@ namespace PoshServer.Tenants;
 internal static class ParseCacheFile
 {
     private static ReadOnlySpan<byte> Magic => "PoshServer tenant parse cache\n"u8;
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     private const byte HasTenant = 1;
     private const byte SourceIsDisplay = 2;
@@ -165,14 +165,13 @@ internal static class ParseCacheFile
 
     private static void WriteFile(BinaryWriter writer, RememberedTenantFile file, TenantsOptions options)
     {
-        var display = TenantCatalogBuilder.Display(options, file.Name);
         var parsed = file.Parsed;
         var tenant = parsed.Tenant;
         byte flags = 0;
         if (tenant is not null)
         {
             flags |= HasTenant;
-            flags |= string.Equals(tenant.SourceFile, display, StringComparison.Ordinal) ? SourceIsDisplay : (byte)0;
+            flags |= string.Equals(tenant.SourceDirectory, options.Directory, StringComparison.Ordinal) && string.Equals(tenant.SourceName, file.Name, StringComparison.Ordinal) ? SourceIsDisplay : (byte)0;
             flags |= tenant.Description is not null ? HasDescription : (byte)0;
             flags |= tenant.Disabled ? Disabled : (byte)0;
             flags |= tenant.Acme ? Acme : (byte)0;
@@ -191,7 +190,8 @@ internal static class ParseCacheFile
             writer.Write(tenant.Domain);
             if ((flags & SourceIsDisplay) == 0)
             {
-                writer.Write(tenant.SourceFile);
+                writer.Write(tenant.SourceDirectory);
+                writer.Write(tenant.SourceName);
             }
 
             if (tenant.Description is { } description)
@@ -233,10 +233,8 @@ internal static class ParseCacheFile
     private static List<RememberedTenantFile> ReadFiles(BinaryReader reader, int count, TenantsOptions options)
     {
         var files = new List<RememberedTenantFile>(Math.Min(count, 1 << 20));
-        // Values most tenants repeat are shared, as a document is: set names, service lists, positions.
-        var strings = new Dictionary<string, string>(StringComparer.Ordinal) { [options.DefaultCertificateSet] = options.DefaultCertificateSet };
-        var serviceLists = new List<ImmutableArray<PoshService>>();
-        TenantFilePositions? lastPositions = null;
+        // Values most tenants repeat are shared, as a document is: set names, service lists, the directory.
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal) { [options.DefaultCertificateSet] = options.DefaultCertificateSet, [options.Directory] = options.Directory };
         for (var i = 0; i < count; i++)
         {
             var name = reader.ReadString();
@@ -245,38 +243,40 @@ internal static class ParseCacheFile
             var positions = new TenantFilePositions(
                 (reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt()),
                 (reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt()));
-            if (positions == lastPositions)
-            {
-                positions = lastPositions;
-            }
-
-            lastPositions = positions;
             Tenant? tenant = null;
             if ((flags & HasTenant) != 0)
             {
                 var domain = reader.ReadString();
-                var source = (flags & SourceIsDisplay) != 0 ? TenantCatalogBuilder.Display(options, name) : reader.ReadString();
+                var (sourceDirectory, sourceName) = (flags & SourceIsDisplay) != 0 ? (options.Directory, name) : (Shared(strings, reader.ReadString()), reader.ReadString());
                 var description = (flags & HasDescription) != 0 ? reader.ReadString() : null;
                 var set = Shared(strings, reader.ReadString());
-                var services = SharedServices(serviceLists, ReadServices(reader));
+                var services = TenantServices.Shared(ReadServices(reader));
                 var expires = reader.Read7BitEncodedInt64();
                 var referenceExpires = reader.Read7BitEncodedInt64();
-                var extras = ImmutableArray.CreateBuilder<CertificateReference>(reader.ReadCount());
-                for (var e = extras.Capacity; e > 0; e--)
+                var extraCount = reader.ReadCount();
+                var extras = ImmutableArray<CertificateReference>.Empty;
+                if (extraCount > 0)
                 {
-                    extras.Add(new CertificateReference(reader.ReadString(), reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt()));
+                    var builder = ImmutableArray.CreateBuilder<CertificateReference>(extraCount);
+                    for (var e = 0; e < extraCount; e++)
+                    {
+                        builder.Add(new CertificateReference(reader.ReadString(), reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt()));
+                    }
+
+                    extras = builder.MoveToImmutable();
                 }
 
                 tenant = new Tenant
                 {
                     Domain = domain,
-                    SourceFile = source,
+                    SourceDirectory = sourceDirectory,
+                    SourceName = sourceName,
                     Description = description,
                     CertificateSet = set,
                     Services = services,
                     Expires = expires,
                     ReferenceExpires = referenceExpires,
-                    ExtraCertificates = extras.MoveToImmutable(),
+                    ExtraCertificates = extras,
                     Disabled = (flags & Disabled) != 0,
                     Acme = (flags & Acme) != 0,
                 };
@@ -337,24 +337,6 @@ internal static class ParseCacheFile
 
         strings[value] = value;
         return value;
-    }
-
-    private static ImmutableArray<PoshService> SharedServices(List<ImmutableArray<PoshService>> lists, ImmutableArray<PoshService> services)
-    {
-        foreach (var list in lists)
-        {
-            if (list.AsSpan().SequenceEqual(services.AsSpan()))
-            {
-                return list;
-            }
-        }
-
-        if (lists.Count < 16)
-        {
-            lists.Add(services);
-        }
-
-        return services;
     }
 
     private static int ReadCount(this BinaryReader reader)

@@ -68,7 +68,10 @@ internal sealed class TenantCatalogBuilder
     internal static bool IsTenantFileName(ReadOnlySpan<char> name, TenantsOptions options) => TenantDirectoryScanner.IsTenantFileName(name, options);
 
     /// <summary>A file's name as shown in messages and in <see cref="Tenant.SourceFile"/>.</summary>
-    internal static string Display(TenantsOptions options, string fileName) => Path.Combine(options.Directory, fileName);
+    internal static string Display(TenantsOptions options, string fileName) => Display(options.Directory, fileName);
+
+    /// <inheritdoc cref="Display(TenantsOptions, string)"/>
+    internal static string Display(string directory, string fileName) => Path.Combine(directory, fileName);
 
     /// <summary>
     /// Loads the directory. With <paramref name="changedTenantFiles"/> (paths of tenant files the watcher named) and
@@ -232,7 +235,7 @@ internal sealed class TenantCatalogBuilder
         {
             for (var i = 0; i < files.Count; i++)
             {
-                if (parsed[i]?.Tenant is { } t && lastGood!.Tenants.TryGetValue(t.Domain, out var owner) && string.Equals(owner.Tenant.SourceFile, t.SourceFile, StringComparison.Ordinal))
+                if (parsed[i]?.Tenant is { } t && lastGood!.Tenants.TryGetValue(t.Domain, out var owner) && owner.Tenant.ComesFromSameFile(t))
                 {
                     owners[i] = true;
                     order.Add(i);
@@ -250,7 +253,7 @@ internal sealed class TenantCatalogBuilder
 
         ordered = _timeProvider.GetElapsedTime(phase);
 
-        var catalog = new TenantCatalog(_resolver);
+        var catalog = new TenantCatalog(_resolver, order.Count);
         catalog.Begin(sets, now, documents);
         foreach (var i in order)
         {

@@ -14,15 +14,19 @@ internal static class TenantFileParser
     public static readonly string[] Keys =
         ["domain", "description", "certificate_set", "services", "expires", "reference_expires", "extra_certificates", "disabled", "acme"];
 
-    public static (Tenant? Tenant, List<TenantDiagnostic> Diagnostics, TenantFilePositions Positions) Parse(string text, string displayPath, string directory, TenantsOptions options)
+    /// <summary>
+    /// Parses the file <paramref name="name"/> of the tenants directory, shown in messages as <paramref name="displayDirectory"/>;
+    /// <paramref name="directory"/> is where its relative certificate paths are resolved.
+    /// </summary>
+    public static (Tenant? Tenant, ImmutableArray<TenantDiagnostic> Diagnostics, TenantFilePositions Positions) Parse(string text, string displayDirectory, string name, string directory, TenantsOptions options)
     {
         var problems = new List<YamlProblem>();
         var root = YamlTreeReader.Read(text, problems);
         Tenant? tenant = null;
-        var positions = new TenantFilePositions((1, 1), (1, 1));
+        var positions = ParsedTenantFile.Start;
         if (root is YamlMapping mapping)
         {
-            (tenant, positions) = Bind(mapping, displayPath, directory, options, problems);
+            (tenant, positions) = Bind(mapping, displayDirectory, name, directory, options, problems);
         }
         else if (problems.Count == 0)
         {
@@ -30,8 +34,13 @@ internal static class TenantFileParser
             problems.Add(new YamlProblem(line, column, root is null ? "the file is empty" : $"a tenant file must be a mapping of keys, not {root.Kind}", "Start with 'domain: example.com' (see tenants/example.com.yaml)."));
         }
 
-        var diagnostics = problems.ConvertAll(p => Error(displayPath, p));
-        return (diagnostics.Count == 0 ? tenant : null, diagnostics, positions);
+        if (problems.Count == 0)
+        {
+            return (tenant, [], positions);
+        }
+
+        var displayPath = TenantCatalogBuilder.Display(displayDirectory, name);
+        return (null, [.. problems.Select(p => Error(displayPath, p))], positions);
     }
 
     internal static TenantDiagnostic Error(string file, YamlProblem problem) => new()
@@ -44,7 +53,7 @@ internal static class TenantFileParser
         Hint = problem.Hint,
     };
 
-    private static (Tenant? Tenant, TenantFilePositions Positions) Bind(YamlMapping mapping, string displayPath, string directory, TenantsOptions options, List<YamlProblem> problems)
+    private static (Tenant? Tenant, TenantFilePositions Positions) Bind(YamlMapping mapping, string displayDirectory, string name, string directory, TenantsOptions options, List<YamlProblem> problems)
     {
         var fields = new YamlFieldReader(mapping, Keys, problems);
 
@@ -69,9 +78,11 @@ internal static class TenantFileParser
         var tenant = new Tenant
         {
             Domain = domain ?? string.Empty,
-            SourceFile = displayPath,
+            SourceDirectory = displayDirectory,
+            SourceName = name,
             Description = fields.String("description", required: false, "Write a short text.")?.Value,
-            CertificateSet = setNode?.Value ?? options.DefaultCertificateSet,
+            // The default set's name is one string for every tenant that names it, as for those that leave it out.
+            CertificateSet = setNode is null || string.Equals(setNode.Value, options.DefaultCertificateSet, StringComparison.Ordinal) ? options.DefaultCertificateSet : setNode.Value,
             Services = services,
             Expires = fields.Integer("expires", 60, 604_800, "seconds") ?? options.DefaultExpires,
             ReferenceExpires = fields.Integer("reference_expires", 60, 2_592_000, "seconds") ?? options.DefaultReferenceExpires,
@@ -91,7 +102,7 @@ internal static class TenantFileParser
         var list = fields.StringList("services", hint);
         if (list is null)
         {
-            return [.. PoshServiceNames.All];
+            return TenantServices.All;
         }
 
         var services = new List<PoshService>();
@@ -117,7 +128,7 @@ internal static class TenantFileParser
             problems.Add(new YamlProblem(line, column, "'services' is empty", "List at least one service, or set 'disabled: true' to revoke the tenant."));
         }
 
-        return [.. services];
+        return TenantServices.Shared([.. services]);
     }
 
     private static ImmutableArray<CertificateReference> BindExtraCertificates(YamlFieldReader fields, string directory, List<YamlProblem> problems)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 
 namespace PoshServer.Tenants;
@@ -10,7 +9,10 @@ namespace PoshServer.Tenants;
 /// </summary>
 internal sealed class TenantFileReader(TenantsOptions options)
 {
-    private ConcurrentDictionary<string, RememberedTenantFile> _cache = new(StringComparer.Ordinal);
+    // A dictionary under a lock rather than a ConcurrentDictionary: that keeps one node object per entry, 100,000 more
+    // objects for every collection to trace at 100,000 tenants, and the lock is held for a lookup, never for a parse.
+    private readonly Lock _lock = new();
+    private Dictionary<string, RememberedTenantFile> _cache = new(StringComparer.Ordinal);
     private long _version;
 
     /// <summary>
@@ -21,7 +23,7 @@ internal sealed class TenantFileReader(TenantsOptions options)
     /// </summary>
     public ParsedTenantFile Read(string directory, string name, TenantFileStamp? knownStamp, bool force = false)
     {
-        if (!force && knownStamp is { } known && _cache.TryGetValue(name, out var cached) && cached.Stamp == known)
+        if (!force && knownStamp is { } known && Lookup(name) is { } cached && cached.Stamp == known)
         {
             return cached.Parsed;
         }
@@ -41,61 +43,90 @@ internal sealed class TenantFileReader(TenantsOptions options)
     private ParsedTenantFile ReadFile(string directory, string name, TenantFileStamp? knownStamp)
     {
         var path = Path.Combine(directory, name);
-        var display = TenantCatalogBuilder.Display(options, name);
         string? stampError = null;
         var stampTransient = false;
         var stamp = knownStamp ?? TenantFileText.StampOf(path, out stampError, out stampTransient);
         if (stamp is not { } current)
         {
             Forget(name);
-            return Unusable(display, stampError ?? "the file cannot be read", stampTransient);
+            return Unusable(name, stampError ?? "the file cannot be read", stampTransient);
         }
 
         var text = TenantFileText.Read(path, current, options.MaxFileBytes, out var error, out var transient);
         ParsedTenantFile parsed;
         if (text is null)
         {
-            parsed = Unusable(display, error!, transient);
+            parsed = Unusable(name, error!, transient);
         }
         else
         {
-            var (tenant, problems, positions) = TenantFileParser.Parse(text, display, directory, options);
-            parsed = new ParsedTenantFile(tenant, [.. problems], positions, Transient: false);
+            var (tenant, problems, positions) = TenantFileParser.Parse(text, options.Directory, name, directory, options);
+            parsed = new ParsedTenantFile(tenant, problems, positions, Transient: false);
         }
 
         if (!parsed.Transient)
         {
             // Not cached when transient: the next load tries again (e.g. a file being replaced, or permissions fixed).
-            _cache[name] = new RememberedTenantFile(name, current, parsed);
-            Interlocked.Increment(ref _version);
+            var remembered = new RememberedTenantFile(name, current, parsed);
+            lock (_lock)
+            {
+                _cache[name] = remembered;
+                _version++;
+            }
         }
 
         return parsed;
     }
 
     /// <summary>How many files have a result remembered: about how many the next listing finds.</summary>
-    public int Count => _cache.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _cache.Count;
+            }
+        }
+    }
 
     /// <summary>
     /// What is remembered of a file, looked up by the name as the listing sees it: a listing takes the name from here
     /// instead of allocating, on every full load, one string per file equal to one it already has (100,000 of them at
     /// 100,000 tenants), and the load reads the remembered result from the listing without a second lookup.
     /// </summary>
-    public RememberedTenantFile? Find(ReadOnlySpan<char> name) =>
-        _cache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var remembered) ? remembered : null;
+    public RememberedTenantFile? Find(ReadOnlySpan<char> name)
+    {
+        lock (_lock)
+        {
+            return _cache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var remembered) ? remembered : null;
+        }
+    }
 
     /// <summary>The stamp of the version last read, if any.</summary>
-    public TenantFileStamp? CachedStamp(string name) => _cache.TryGetValue(name, out var cached) ? cached.Stamp : null;
+    public TenantFileStamp? CachedStamp(string name) => Lookup(name)?.Stamp;
 
     /// <summary>Changes with every result remembered or forgotten: whether what <see cref="Remembered"/> returns changed.</summary>
-    public long Version => Interlocked.Read(ref _version);
+    public long Version
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _version;
+            }
+        }
+    }
 
     /// <summary>Drops what is remembered about files no longer in the directory.</summary>
     public void Forget(string name)
     {
-        if (_cache.TryRemove(name, out _))
+        lock (_lock)
         {
-            Interlocked.Increment(ref _version);
+            if (_cache.Remove(name))
+            {
+                _version++;
+            }
         }
     }
 
@@ -105,22 +136,31 @@ internal sealed class TenantFileReader(TenantsOptions options)
     /// </summary>
     public void Remember(IReadOnlyCollection<RememberedTenantFile> files)
     {
-        if (_cache.IsEmpty)
+        lock (_lock)
         {
-            // Before the first load: sized once rather than grown through every doubling.
-            _cache = new(Environment.ProcessorCount, files.Count, StringComparer.Ordinal);
-        }
+            if (_cache.Count == 0)
+            {
+                // Before the first load: sized once rather than grown through every doubling.
+                _cache = new(files.Count, StringComparer.Ordinal);
+            }
 
-        foreach (var file in files)
-        {
-            _cache[file.Name] = file;
-        }
+            foreach (var file in files)
+            {
+                _cache[file.Name] = file;
+            }
 
-        Interlocked.Increment(ref _version);
+            _version++;
+        }
     }
 
-    /// <summary>Every remembered result, enumerated as it is (call on the thread that loads, for a consistent view).</summary>
-    public IEnumerable<RememberedTenantFile> Remembered() => _cache.Select(pair => pair.Value);
+    /// <summary>Every remembered result, as they are now (a copy: loads may go on while it is written out).</summary>
+    public RememberedTenantFile[] Remembered()
+    {
+        lock (_lock)
+        {
+            return [.. _cache.Values];
+        }
+    }
 
     public void Retain(IReadOnlyList<ListedTenantFile> files)
     {
@@ -129,24 +169,32 @@ internal sealed class TenantFileReader(TenantsOptions options)
         var listedAndRemembered = 0;
         foreach (var file in files)
         {
-            listedAndRemembered += file.Remembered is not null || _cache.ContainsKey(file.Name) ? 1 : 0;
+            listedAndRemembered += file.Remembered is not null || Lookup(file.Name) is not null ? 1 : 0;
         }
 
-        if (listedAndRemembered == _cache.Count)
+        if (listedAndRemembered == Count)
         {
             return;
         }
 
         var names = files.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var (name, _) in _cache)
+        foreach (var remembered in Remembered())
         {
-            if (!names.Contains(name))
+            if (!names.Contains(remembered.Name))
             {
-                Forget(name);
+                Forget(remembered.Name);
             }
         }
     }
 
-    private static ParsedTenantFile Unusable(string display, string message, bool transient) =>
-        new(null, [TenantDiagnostic.Error(display, 0, 0, message, "Check that the file exists, is UTF-8 text and is readable by the service user.") with { Transient = transient }], ParsedTenantFile.Start, transient);
+    private RememberedTenantFile? Lookup(string name)
+    {
+        lock (_lock)
+        {
+            return _cache.GetValueOrDefault(name);
+        }
+    }
+
+    private ParsedTenantFile Unusable(string name, string message, bool transient) =>
+        new(null, [TenantDiagnostic.Error(TenantCatalogBuilder.Display(options, name), 0, 0, message, "Check that the file exists, is UTF-8 text and is readable by the service user.") with { Transient = transient }], ParsedTenantFile.Start, transient);
 }

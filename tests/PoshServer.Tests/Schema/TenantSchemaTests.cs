@@ -242,9 +242,9 @@ public sealed class TenantSchemaTests
                 problems.Add($"{name}: the schema rejects it");
             }
 
-            var diagnostics = sets
+            IEnumerable<TenantDiagnostic> diagnostics = sets
                 ? CertificateSetFileParser.Parse(yaml, name, "/srv/tenants").Diagnostics
-                : TenantFileParser.Parse(yaml, name, "/srv/tenants", new TenantsOptions { Directory = "/srv/tenants" }).Diagnostics;
+                : TenantFileParser.Parse(yaml, string.Empty, name, "/srv/tenants", new TenantsOptions { Directory = "/srv/tenants" }).Diagnostics;
             problems.AddRange(diagnostics.Select(d => d.ToString()));
         }
 

@@ -141,7 +141,7 @@ public sealed class TenantCatalogPropertyTests : IDisposable
                 var cache = new TenantParseCache(Options.Create(_world.CreateOptions(o => o.ParseCacheFile = _cache.Combine("parse-cache.bin"))), new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1)), NullLogger<TenantParseCache>.Instance);
                 cache.Write(builder.Reader);
                 cache.Restore(restarted.Reader);
-                Assert.Equal(files.Count, restarted.Reader.Remembered().Count());
+                Assert.Equal(files.Count, restarted.Reader.Remembered().Length);
                 AssertSameBytes(scratch.Snapshot, restarted.Load(lastGood: null).Snapshot, $"seed {seed}, step {step}, restart");
             }
         }

@@ -209,7 +209,8 @@ public sealed class TenantParseCacheTests : IDisposable
         var full = new Tenant
         {
             Domain = "full.example",
-            SourceFile = TenantCatalogBuilder.Display(options, "full.yaml"),
+            SourceDirectory = options.Directory,
+            SourceName = "full.yaml",
             Description = "Every key, ünïcode too",
             CertificateSet = "alt",
             Services = [PoshService.XmppServer],
@@ -219,7 +220,7 @@ public sealed class TenantParseCacheTests : IDisposable
             Disabled = true,
             Acme = true,
         };
-        var plain = full with { Domain = "plain.example", SourceFile = "elsewhere/plain.yaml", Description = null, CertificateSet = "default", Services = [.. PoshServiceNames.All], ExtraCertificates = [], Disabled = false, Acme = false };
+        var plain = full with { Domain = "plain.example", SourceDirectory = "elsewhere", SourceName = "other.yaml", Description = null, CertificateSet = "default", Services = [.. PoshServiceNames.All], ExtraCertificates = [], Disabled = false, Acme = false };
         var rejected = new ParsedTenantFile(null, [TenantDiagnostic.Error("tenants/bad.yaml", 3, 9, "unknown key 'expire'", "Did you mean 'expires'?")], new TenantFilePositions((2, 1), (1, 1)), Transient: false);
         RememberedTenantFile[] files =
         [
