@@ -74,6 +74,9 @@ internal sealed class TenantCatalog(TenantResolver resolver, int files = 0)
     /// <summary>The files the catalog holds.</summary>
     public IEnumerable<string> Names => _files.Keys;
 
+    /// <summary>How many files the catalog holds.</summary>
+    public int FileCount => _files.Count;
+
     /// <summary>The version of a file the catalog last applied, if any.</summary>
     public ParsedTenantFile? ParsedBy(string name) => _files.GetValueOrDefault(name).Parsed;
 

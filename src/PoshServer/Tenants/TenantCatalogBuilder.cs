@@ -131,7 +131,7 @@ internal sealed class TenantCatalogBuilder
         var pace = lastGood is not null ? _pacer : null;
         pace?.Begin();
         var listing = Directory.Exists(directory)
-            ? TenantDirectoryScanner.List(directory, options, pace, _reader)
+            ? TenantDirectoryScanner.List(directory, options, pace, _reader, sorted: false)
             : new TenantDirectoryListing(null, $"the tenants directory '{directory}' does not exist");
         var enumerated = _timeProvider.GetElapsedTime(started);
         if (listing.Files is not { } files)
@@ -150,8 +150,19 @@ internal sealed class TenantCatalogBuilder
         var sets = _sets.Resolve(directory, lastGood?.Sets, now, globals, documents);
 
         var phase = _timeProvider.GetTimestamp();
-        _reader.Retain(files);
         var previous = lastGood is not null && ReferenceEquals(lastGood, _produced) ? _catalog : null;
+        // With the same sets, the load is the difference from the catalog (below), which orders only the files it
+        // applies; a rebuild applies every file in name order.
+        var sameSets = previous is not null && SameSets(lastGood!.Sets, sets);
+        var ordered = TimeSpan.Zero;
+        if (!sameSets)
+        {
+            TenantDirectoryScanner.SortByName(files);
+            ordered = _timeProvider.GetElapsedTime(phase);
+        }
+
+        phase = _timeProvider.GetTimestamp();
+        _reader.Retain(files);
         var parsed = new ParsedTenantFile?[files.Count];
         ParsedTenantFile? ReadOne(int i) => complete?.Contains(files[i].Name) != true && Settling(directory, files[i], lastGood, now)
             ? previous?.ParsedBy(files[i].Name)
@@ -176,8 +187,6 @@ internal sealed class TenantCatalogBuilder
 
         phase = _timeProvider.GetTimestamp();
         TenantCatalog catalog;
-        var ordered = TimeSpan.Zero;
-        var sameSets = previous is not null && SameSets(lastGood!.Sets, sets);
         if (sameSets && previous is not null)
         {
             // Nothing every tenant depends on changed: the full load is the difference between the listing and the
@@ -186,26 +195,12 @@ internal sealed class TenantCatalogBuilder
             catalog = previous;
             catalog.Begin(sets, now, _documents);
             documents = _documents;
-            var listed = new HashSet<string>(files.Count, StringComparer.Ordinal);
-            for (var i = 0; i < files.Count; i++)
-            {
-                pace?.Step();
-                listed.Add(files[i].Name);
-                // Tenants' own certificates may have changed on disk although their file did not: resolve them again.
-                if (parsed[i] is { } version && (!ReferenceEquals(previous.ParsedBy(files[i].Name), version) || version.Tenant?.ExtraCertificates.IsEmpty == false))
-                {
-                    catalog.Apply(files[i].Name, version);
-                }
-            }
-
-            foreach (var gone in catalog.Names.Where(n => !listed.Contains(n)).ToList())
-            {
-                catalog.Remove(gone);
-            }
+            ApplyDifference(catalog, files, parsed, pace);
         }
         else
         {
-            catalog = Rebuild(files, parsed, lastGood, previous, sets, now, documents, options, pace, out ordered);
+            catalog = Rebuild(files, parsed, lastGood, previous, sets, now, documents, options, pace, out var partitioned);
+            ordered += partitioned;
         }
 
         var resolved = _timeProvider.GetElapsedTime(phase) - ordered;
@@ -217,9 +212,46 @@ internal sealed class TenantCatalogBuilder
         return Publish(catalog, sameSets ? lastGood!.Sets : sets.ToFrozenDictionary(StringComparer.Ordinal), sets.GetValueOrDefault(options.DefaultCertificateSet), lastGood, now);
     }
 
+    /// <summary>
+    /// Brings the catalog to the listing (in the directory's order): files whose version changed (or that bring their
+    /// own certificates, which may have changed on disk although the file did not) are applied in name order, as a
+    /// rebuild would apply them, and files no longer listed are removed. An unchanged directory costs one lookup per
+    /// file: no sort, and no set of every name unless some file is gone.
+    /// </summary>
+    private static void ApplyDifference(TenantCatalog catalog, List<ListedTenantFile> files, ParsedTenantFile?[] parsed, ReloadPacer? pace)
+    {
+        var held = 0;
+        List<int>? changed = null;
+        for (var i = 0; i < files.Count; i++)
+        {
+            pace?.Step();
+            var before = catalog.ParsedBy(files[i].Name);
+            held += before is null ? 0 : 1;
+            if (parsed[i] is { } version && (!ReferenceEquals(before, version) || version.Tenant?.ExtraCertificates.IsEmpty == false))
+            {
+                (changed ??= []).Add(i);
+            }
+        }
+
+        var gone = held == catalog.FileCount ? null : catalog.Names.Except(files.Select(f => f.Name), StringComparer.Ordinal).ToList();
+        if (changed is not null)
+        {
+            changed.Sort((a, b) => string.CompareOrdinal(files[a].Name, files[b].Name));
+            foreach (var i in changed)
+            {
+                catalog.Apply(files[i].Name, parsed[i]!);
+            }
+        }
+
+        foreach (var name in gone ?? [])
+        {
+            catalog.Remove(name);
+        }
+    }
+
     /// <summary>A new catalog from every file: the sets changed (or there is no catalog to start from).</summary>
     private TenantCatalog Rebuild(
-        IReadOnlyList<ListedTenantFile> files, ParsedTenantFile?[] parsed, TenantSnapshot? lastGood, TenantCatalog? previous,
+        List<ListedTenantFile> files, ParsedTenantFile?[] parsed, TenantSnapshot? lastGood, TenantCatalog? previous,
         Dictionary<string, CertificateSetEntry> sets, DateTimeOffset now, PoshDocumentCache documents, TenantsOptions options, ReloadPacer? pace, out TimeSpan ordered)
     {
         var phase = _timeProvider.GetTimestamp();
@@ -281,15 +313,15 @@ internal sealed class TenantCatalogBuilder
             return false;
         }
 
-        var path = Path.Combine(directory, file.Name);
-        if (settler.IsPending(path))
+        // The path only when it is needed: one string per file on every full load otherwise (100,000 of them).
+        if (settler.PendingCount > 0 && settler.IsPending(Path.Combine(directory, file.Name)))
         {
             return true;
         }
 
         if (file.Stamp is { } stamp && (file.Remembered?.Stamp ?? _reader.CachedStamp(file.Name)) != stamp && now - new DateTimeOffset(stamp.Written, TimeSpan.Zero) < quiet)
         {
-            settler.Written(path);
+            settler.Written(Path.Combine(directory, file.Name));
             return true;
         }
 

@@ -1,7 +1,10 @@
 namespace PoshServer.Tenants;
 
-/// <summary>The tenant files of the directory, sorted by name, or why the directory could not be listed.</summary>
-internal sealed record TenantDirectoryListing(IReadOnlyList<ListedTenantFile>? Files, string? Error)
+/// <summary>
+/// The tenant files of the directory (sorted by name unless asked otherwise, see <see cref="TenantDirectoryScanner.List"/>),
+/// or why the directory could not be listed.
+/// </summary>
+internal sealed record TenantDirectoryListing(List<ListedTenantFile>? Files, string? Error)
 {
     public bool Succeeded => Files is not null;
 }

@@ -22,8 +22,12 @@ internal static class TenantDirectoryScanner
     /// file it knows carries what it remembers (and its instance of the name), and the list is sized for as many
     /// files, so a listing of an unchanged directory allocates one array.
     /// </summary>
+    /// <param name="sorted">
+    /// False leaves the files in the directory's own order, for a caller that sorts them only when it needs to
+    /// (<see cref="SortByName"/>): the sort is a sixth of a reload's CPU at 100,000 files.
+    /// </param>
     /// <param name="runtimeEnumerator">Lists with the runtime's enumerator even where <see cref="PosixDirectoryListing"/> works (tests of both).</param>
-    public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null, TenantFileReader? remembered = null, bool runtimeEnumerator = false)
+    public static TenantDirectoryListing List(string directory, TenantsOptions options, ReloadPacer? pace = null, TenantFileReader? remembered = null, bool sorted = true, bool runtimeEnumerator = false)
     {
         string? error = null;
         var files = new List<ListedTenantFile>(remembered?.Count ?? 0);
@@ -54,9 +58,16 @@ internal static class TenantDirectoryScanner
             return new TenantDirectoryListing(null, $"the tenants directory '{directory}' cannot be listed: {error}");
         }
 
-        files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        if (sorted)
+        {
+            SortByName(files);
+        }
+
         return new TenantDirectoryListing(files, null);
     }
+
+    /// <summary>Orders listed files by name (ordinal): the order in which a load applies them.</summary>
+    public static void SortByName(List<ListedTenantFile> files) => files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
 
     /// <summary>
     /// A listed file, with what <paramref name="remembered"/> knows of it and its instance of the name (no new string

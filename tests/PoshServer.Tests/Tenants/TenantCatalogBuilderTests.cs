@@ -363,6 +363,27 @@ public sealed class TenantCatalogBuilderTests : IDisposable
         Assert.Same(first.Snapshot.Tenants["a.example"].Document, second.Snapshot.Tenants["b.example"].Document);
     }
 
+    [Fact]
+    public void FullReload_NewFilesClaimingOneDomain_TheFirstByNameServesIt_WhateverTheDirectoryOrder()
+    {
+        // A full load on unchanged sets applies only the files that changed; they must still go in name order, as a
+        // rebuild (or a restart) would take them, not in the order the directory lists them.
+        _world.WriteTenant("served.yaml", "domain: served.example\n");
+        var builder = CreateBuilder();
+        var first = builder.Load(lastGood: null);
+        string[] claimants = ["m.yaml", "c.yaml", "x.yaml", "a.yaml", "q.yaml", "h.yaml", "e.yaml", "t.yaml"];
+        foreach (var (name, i) in claimants.Select((name, i) => (name, i)))
+        {
+            _world.WriteTenant(name, $"domain: new.example\nexpires: {600 + i}\n");
+        }
+
+        var second = builder.Load(first.Snapshot);
+
+        Assert.Equal(600 + Array.IndexOf(claimants, "a.yaml"), second.Snapshot.Tenants["new.example"].Tenant.Expires);
+        Assert.Equal(claimants.Length - 1, second.Errors.Count(e => e.Message.Contains("already defined in", StringComparison.Ordinal)));
+        Assert.Equivalent(CreateBuilder().Load(lastGood: null).Snapshot.Tenants["new.example"].Tenant, second.Snapshot.Tenants["new.example"].Tenant);
+    }
+
     private CatalogLoadResult Load() => CreateBuilder().Load(lastGood: null);
 
     private TenantCatalogBuilder CreateBuilder() => _world.CreateBuilder(_time);
