@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using System.Runtime.InteropServices;
 
 namespace PoshServer.Tenants;
 
@@ -66,8 +67,23 @@ internal static class TenantDirectoryScanner
         return new TenantDirectoryListing(files, null);
     }
 
-    /// <summary>Orders listed files by name (ordinal): the order in which a load applies them.</summary>
-    public static void SortByName(List<ListedTenantFile> files) => files.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+    /// <summary>
+    /// Orders listed files by name (ordinal): the order in which a load applies them. Sorted by a key holding each
+    /// name's first eight characters, so that most comparisons are two integer comparisons in one array instead of a
+    /// look into two strings scattered over the heap: 0.35-0.50 s instead of 0.62-0.74 s for 1,000,000 names
+    /// (bench/README.md, "Issue 9, eleventh pass"). Names alike in their first eight characters compare as strings.
+    /// </summary>
+    public static void SortByName(List<ListedTenantFile> files)
+    {
+        var items = CollectionsMarshal.AsSpan(files);
+        var keys = new NameKey[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            keys[i] = NameKey.Of(items[i].Name);
+        }
+
+        keys.AsSpan().Sort(items, default(NameKeyOrder));
+    }
 
     /// <summary>
     /// A listed file, with what <paramref name="remembered"/> knows of it and its instance of the name (no new string
@@ -123,5 +139,38 @@ internal static class TenantDirectoryScanner
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A name's first eight UTF-16 code units, four to an integer from the most significant end, with the name for ties:
+    /// integers compare as the code units do, and a shorter name is padded with zeros, which no name contains, so a
+    /// name sorts before every longer name it begins.
+    /// </summary>
+    [StructLayout(LayoutKind.Auto)]
+    private readonly record struct NameKey(ulong High, ulong Low, string Name)
+    {
+        private const int CharsPerHalf = 4;
+
+        public static NameKey Of(string name) => new(Half(name, 0), Half(name, CharsPerHalf), name);
+
+        private static ulong Half(string name, int start)
+        {
+            var half = 0UL;
+            for (var i = start; i < start + CharsPerHalf; i++)
+            {
+                half = (half << 16) | (i < name.Length ? name[i] : 0UL);
+            }
+
+            return half;
+        }
+    }
+
+    /// <summary>Ordinal order of the names the keys stand for (a struct, so the sort calls it without a delegate).</summary>
+    private readonly struct NameKeyOrder : IComparer<NameKey>
+    {
+        public int Compare(NameKey x, NameKey y) =>
+            x.High != y.High ? x.High.CompareTo(y.High)
+            : x.Low != y.Low ? x.Low.CompareTo(y.Low)
+            : string.CompareOrdinal(x.Name, y.Name);
     }
 }

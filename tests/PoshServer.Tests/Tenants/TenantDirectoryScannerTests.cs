@@ -17,6 +17,28 @@ public sealed class TenantDirectoryScannerTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void SortByName_RandomNames_GivesOrdinalOrder(int seed)
+    {
+        // Names alike in their first eight characters (the sort key), prefixes of each other, shorter than the key,
+        // and beyond ASCII (surrogates and the top of the BMP included): ordinal order, as string.CompareOrdinal gives.
+        var random = new Random(seed);
+        const string alphabet = "ab.-0z~\u00e9\u4e2d\ud83d\ude00\uffff";
+        string[] prefixes = ["", "customer", "customer-", "t", "xn--", "\u00fcber"];
+        var names = Enumerable.Range(0, 2_000)
+            .Select(_ => prefixes[random.Next(prefixes.Length)] + new string([.. Enumerable.Range(0, random.Next(0, 12)).Select(_ => alphabet[random.Next(alphabet.Length)])]) + ".yaml")
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var files = names.Select(name => new ListedTenantFile(name, null)).ToList();
+
+        TenantDirectoryScanner.SortByName(files);
+
+        Assert.Equal(names.Order(StringComparer.Ordinal), files.Select(f => f.Name));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void List_NamesTheReaderRemembers_AreItsInstances(bool runtimeEnumerator)
