@@ -197,8 +197,10 @@ internal sealed class TenantCatalog(TenantResolver resolver, int files = 0)
         {
             _acme.Add(domain);
         }
-        else
+        else if (current is not null && WantsAcme(current.Tenant))
         {
+            // Only a domain served by an entry that wanted ACME is in the set: a search of the sorted set for every
+            // other tenant cost a walk of its tree per tenant at every full load.
             _acme.Remove(domain);
         }
 

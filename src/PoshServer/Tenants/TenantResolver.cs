@@ -19,11 +19,11 @@ internal sealed class TenantResolver(TenantsOptions options, CertificateReferenc
         Tenant tenant, TenantFilePositions positions, IReadOnlyDictionary<string, CertificateSetEntry> sets, TenantEntry? previous,
         DateTimeOffset now, PoshDocumentCache documents, List<TenantDiagnostic> errors, List<TenantDiagnostic> warnings)
     {
-        var display = tenant.SourceFile;
+        // The file's path is made only for a message (Tenant.SourceFile): not once per tenant of a 100,000-tenant load.
         if (!sets.TryGetValue(tenant.CertificateSet, out var set))
         {
             var known = sets.Count == 0 ? "(none defined)" : string.Join(", ", sets.Keys.Order(StringComparer.Ordinal));
-            errors.Add(TenantDiagnostic.Error(display, positions.CertificateSet.Line, positions.CertificateSet.Column, $"unknown certificate set '{tenant.CertificateSet}'", $"Use one of the sets defined in {options.CertificateSetsFile}: {known}."));
+            errors.Add(TenantDiagnostic.Error(tenant.SourceFile, positions.CertificateSet.Line, positions.CertificateSet.Column, $"unknown certificate set '{tenant.CertificateSet}'", $"Use one of the sets defined in {options.CertificateSetsFile}: {known}."));
         }
 
         if (tenant.ExtraCertificates.IsEmpty && set is not null && previous is not null
@@ -33,7 +33,7 @@ internal sealed class TenantResolver(TenantsOptions options, CertificateReferenc
             return previous;
         }
 
-        var extra = certificates.Read(display, tenant.ExtraCertificates, now, errors, warnings);
+        var extra = tenant.ExtraCertificates.IsEmpty ? [] : certificates.Read(tenant.SourceFile, tenant.ExtraCertificates, now, errors, warnings);
         if (errors.Count > 0 || set is null)
         {
             return null;
@@ -54,6 +54,7 @@ internal sealed class TenantResolver(TenantsOptions options, CertificateReferenc
 
         if (tooLarge > 0)
         {
+            var display = tenant.SourceFile;
             var anchor = tenant.ExtraCertificates.IsEmpty ? new CertificateReference(display, 1, 1) : tenant.ExtraCertificates[0];
             errors.Add(TenantDiagnostic.Error(display, anchor.Line, anchor.Column, $"the fingerprints document would be {tooLarge} bytes ({published.Length} certificates); deployed verifiers read at most {PoshDocumentWriter.MaxInteroperableBodyBytes}", "Publish fewer certificates: retire expired and replaced ones."));
             return null;
