@@ -131,7 +131,7 @@ internal sealed class TenantCatalogBuilder
         var pace = lastGood is not null ? _pacer : null;
         pace?.Begin();
         var listing = Directory.Exists(directory)
-            ? TenantDirectoryScanner.List(directory, options, pace, _reader, sorted: false)
+            ? TenantDirectoryScanner.List(directory, options, pace, _reader)
             : new TenantDirectoryListing(null, $"the tenants directory '{directory}' does not exist");
         var enumerated = _timeProvider.GetElapsedTime(started);
         if (listing.Files is not { } files)

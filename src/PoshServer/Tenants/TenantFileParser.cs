@@ -15,10 +15,10 @@ internal static class TenantFileParser
         ["domain", "description", "certificate_set", "services", "expires", "reference_expires", "extra_certificates", "disabled", "acme"];
 
     /// <summary>
-    /// Parses the file <paramref name="name"/> of the tenants directory, shown in messages as <paramref name="displayDirectory"/>;
+    /// Parses the file <paramref name="name"/> of the tenants directory (shown in messages as <see cref="TenantsOptions.Directory"/>);
     /// <paramref name="directory"/> is where its relative certificate paths are resolved.
     /// </summary>
-    public static (Tenant? Tenant, ImmutableArray<TenantDiagnostic> Diagnostics, TenantFilePositions Positions) Parse(string text, string displayDirectory, string name, string directory, TenantsOptions options)
+    public static (Tenant? Tenant, ImmutableArray<TenantDiagnostic> Diagnostics, TenantFilePositions Positions) Parse(string text, string name, string directory, TenantsOptions options)
     {
         var problems = new List<YamlProblem>();
         var root = YamlTreeReader.Read(text, problems);
@@ -26,7 +26,7 @@ internal static class TenantFileParser
         var positions = ParsedTenantFile.Start;
         if (root is YamlMapping mapping)
         {
-            (tenant, positions) = Bind(mapping, displayDirectory, name, directory, options, problems);
+            (tenant, positions) = Bind(mapping, name, directory, options, problems);
         }
         else if (problems.Count == 0)
         {
@@ -39,7 +39,7 @@ internal static class TenantFileParser
             return (tenant, [], positions);
         }
 
-        var displayPath = TenantCatalogBuilder.Display(displayDirectory, name);
+        var displayPath = TenantCatalogBuilder.Display(options, name);
         return (null, [.. problems.Select(p => Error(displayPath, p))], positions);
     }
 
@@ -53,7 +53,7 @@ internal static class TenantFileParser
         Hint = problem.Hint,
     };
 
-    private static (Tenant? Tenant, TenantFilePositions Positions) Bind(YamlMapping mapping, string displayDirectory, string name, string directory, TenantsOptions options, List<YamlProblem> problems)
+    private static (Tenant? Tenant, TenantFilePositions Positions) Bind(YamlMapping mapping, string name, string directory, TenantsOptions options, List<YamlProblem> problems)
     {
         var fields = new YamlFieldReader(mapping, Keys, problems);
 
@@ -78,7 +78,7 @@ internal static class TenantFileParser
         var tenant = new Tenant
         {
             Domain = domain ?? string.Empty,
-            SourceDirectory = displayDirectory,
+            SourceDirectory = options.Directory,
             SourceName = name,
             Description = fields.String("description", required: false, "Write a short text.")?.Value,
             // The default set's name is one string for every tenant that names it, as for those that leave it out.

@@ -60,7 +60,7 @@ internal sealed class TenantFileReader(TenantsOptions options)
         }
         else
         {
-            var (tenant, problems, positions) = TenantFileParser.Parse(text, options.Directory, name, directory, options);
+            var (tenant, problems, positions) = TenantFileParser.Parse(text, name, directory, options);
             parsed = new ParsedTenantFile(tenant, problems, positions, Transient: false);
         }
 

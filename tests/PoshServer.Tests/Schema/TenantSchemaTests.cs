@@ -244,7 +244,7 @@ public sealed class TenantSchemaTests
 
             IEnumerable<TenantDiagnostic> diagnostics = sets
                 ? CertificateSetFileParser.Parse(yaml, name, "/srv/tenants").Diagnostics
-                : TenantFileParser.Parse(yaml, string.Empty, name, "/srv/tenants", new TenantsOptions { Directory = "/srv/tenants" }).Diagnostics;
+                : TenantFileParser.Parse(yaml, name, "/srv/tenants", new TenantsOptions { Directory = "/srv/tenants" }).Diagnostics;
             problems.AddRange(diagnostics.Select(d => d.ToString()));
         }
 

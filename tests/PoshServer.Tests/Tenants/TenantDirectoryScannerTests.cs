@@ -5,7 +5,8 @@ namespace PoshServer.Tests.Tenants;
 
 /// <summary>
 /// A full load lists every tenant file: with the names the reader remembers it allocates no new string for a known
-/// file (issue 9: a reload's garbage at 100,000 tenants), and still lists new files and only tenant files, in order.
+/// file (issue 9: a reload's garbage at 100,000 tenants), and still lists new files and only tenant files, which
+/// <see cref="TenantDirectoryScanner.SortByName"/> puts in ordinal name order.
 /// On Linux it lists with readdir and statx (<see cref="PosixDirectoryListing"/>); the runtime's enumerator, used
 /// elsewhere, is held to the same results.
 /// </summary>
@@ -68,6 +69,7 @@ public sealed class TenantDirectoryScannerTests : IDisposable
 
         // Act
         var files = TenantDirectoryScanner.List(_directory.Path, _options, remembered: reader).Files!;
+        TenantDirectoryScanner.SortByName(files);
 
         // Assert
         Assert.Equal(["alpha.yml", "bravo.yaml", "charlie.yaml"], files.Select(f => f.Name));
@@ -94,6 +96,7 @@ public sealed class TenantDirectoryScannerTests : IDisposable
 
         // Act
         var files = TenantDirectoryScanner.List(_directory.Path, _options, runtimeEnumerator: runtimeEnumerator).Files!;
+        TenantDirectoryScanner.SortByName(files);
 
         // Assert: links carry no stamp (their target is examined when read); every other stamp is the probe's.
         Assert.Equal(["bücher.yaml", "dangling.yaml", "larger.yml", "linked.yaml", "plain.yaml"], files.Select(f => f.Name));
