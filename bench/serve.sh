@@ -3,6 +3,9 @@
 # settings, interleaved rounds (A/B/A/B): HTTP/1.1 keep-alive, a new connection (TLS handshake) per request, HTTP/2.
 # Beside requests/s and latency, each round records the server's CPU time per request answered (user + system time
 # from /proc, all threads, divided by the requests the client got): the robust figure on a shared machine.
+# Beside them, "kestrel" (bench/KestrelFloor): the same document, headers and certificate from a bare Kestrel app, the
+# floor of any ASP.NET Core server here; PoshServer against it is the part of the gap to nginx that is PoshServer's own.
+# FLOOR=0 leaves it out.
 # VARIANTS runs several PoshServer configurations in the same interleaved rounds, each "name=ENV=value ENV=value",
 # separated by ';' (configuration keys work as environment variables too, e.g. Kestrel__...). Default: "posh=".
 # Output: a table in $RESULTS_DIR/serve-<date>.md (and to stdout).
@@ -13,7 +16,8 @@ bench_init
 [[ -n "${KEEP_WORK:-}" ]] && trap - EXIT
 
 if [[ "$QUICK" == 1 ]]; then DURATION=2; ROUNDS=1; WARMUP=1; else DURATION="${DURATION:-10}"; ROUNDS="${ROUNDS:-3}"; WARMUP=5; fi
-POSH_PORT=18443; POSH_HTTP=18080; NGINX_PORT=18444
+POSH_PORT=18443; POSH_HTTP=18080; NGINX_PORT=18444; FLOOR_PORT=18445
+FLOOR="${FLOOR:-1}"
 VARIANTS="${VARIANTS:-posh=}"
 CLK_TCK=$(getconf CLK_TCK)
 # h2load's warm-up would be CPU time without counted requests.
@@ -92,6 +96,21 @@ for name in "${NAMES[@]}"; do
 done
 SERVERS=("${NAMES[@]}" nginx)
 
+if [[ "$FLOOR" == 1 ]]; then
+    log "publishing bench/KestrelFloor (Release)"
+    dotnet publish "$BENCH_DIR/KestrelFloor/KestrelFloor.csproj" -c Release -r linux-x64 --self-contained false -o "$WORK/floor" -v q --nologo >"$WORK/publish-floor.log" 2>&1 \
+        || { cat "$WORK/publish-floor.log" >&2; exit 1; }
+    etag=$(curl -sk -D - -o /dev/null -H "Host: $TENANT" "${URL[$FIRST]}" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
+    taskset -c "$SERVER_CPU" "$WORK/floor/KestrelFloor" "$FLOOR_PORT" "$WORK/web.pem" "$WORK/web.key" "$WORK/www$PATH_DOC" "$etag" >"$WORK/floor.log" 2>&1 &
+    PIDS[kestrel]=$!
+    STARTED_PIDS+=("${PIDS[kestrel]}")
+    URL[kestrel]="https://127.0.0.1:$FLOOR_PORT$PATH_DOC"
+    for _ in $(seq 200); do curl -sk -o /dev/null "${URL[kestrel]}" && break; sleep 0.05; done
+    cmp <(curl -sk -D - -H "Host: $TENANT" "${URL[$FIRST]}" | grep -iv '^date:') <(curl -sk -D - -H "Host: $TENANT" "${URL[kestrel]}" | grep -iv '^date:') \
+        || { echo "$FIRST and the Kestrel floor do not send the same headers and bytes" >&2; exit 1; }
+    SERVERS=("${NAMES[@]}" kestrel nginx)
+fi
+
 run_mode() {  # run_mode MODE SERVER DURATION
     local mode="$1" server="$2" duration="$3"
     case "$mode" in
@@ -150,13 +169,13 @@ field() { awk -F'\t' -v m="$1" -v s="$2" -v f="$3" '$1 == m && $3 == s {print $f
     echo
     echo "## Summary (median of the rounds; ratios against nginx in the same run)"
     echo
-    echo "| mode | server | req/s | req/s vs nginx | p50 / p90 / p99 ms | cpu us/req | cpu vs nginx |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| mode | server | req/s | req/s vs nginx | p50 / p90 / p99 ms | cpu us/req | cpu vs nginx | cpu vs kestrel |"
+    echo "|---|---|---|---|---|---|---|---|"
     for mode in keepalive newconn h2; do
-        n_rps=$(field "$mode" nginx 4); n_cpu=$(field "$mode" nginx 8)
+        n_rps=$(field "$mode" nginx 4); n_cpu=$(field "$mode" nginx 8); k_cpu=$( [[ "$FLOOR" == 1 ]] && field "$mode" kestrel 8 || echo 0)
         for server in "${SERVERS[@]}"; do
             rps=$(field "$mode" "$server" 4); cpu=$(field "$mode" "$server" 8)
-            echo "| $mode | $server | $rps | $(awk -v a="$rps" -v b="$n_rps" 'BEGIN {printf "%.2fx", (b > 0) ? a / b : 0}') | $(field "$mode" "$server" 5) / $(field "$mode" "$server" 6) / $(field "$mode" "$server" 7) | $cpu | $(awk -v a="$cpu" -v b="$n_cpu" 'BEGIN {printf "%.2fx", (b > 0) ? a / b : 0}') |"
+            echo "| $mode | $server | $rps | $(awk -v a="$rps" -v b="$n_rps" 'BEGIN {printf "%.2fx", (b > 0) ? a / b : 0}') | $(field "$mode" "$server" 5) / $(field "$mode" "$server" 6) / $(field "$mode" "$server" 7) | $cpu | $(awk -v a="$cpu" -v b="$n_cpu" 'BEGIN {printf "%.2fx", (b > 0) ? a / b : 0}') | $(awk -v a="$cpu" -v b="$k_cpu" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else printf "-"}') |"
         done
     done
     echo
