@@ -41,6 +41,21 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
+    public void Scrape_ValuesWithTheSameCheapHash_SeparateSeries()
+    {
+        // Same length, first, middle and last character: the measurement path's hash collides, equality tells them apart.
+        var counter = _meter.CreateCounter<long>("posh.failure_reports.received", "{report}");
+
+        counter.Add(1, new KeyValuePair<string, object?>("outcome", "abXcd"));
+        counter.Add(2, new KeyValuePair<string, object?>("outcome", "aqXrd"));
+        counter.Add(4, new KeyValuePair<string, object?>("outcome", "abXcd"));
+
+        var text = _exporter.Scrape();
+        Assert.Contains("posh_failure_reports_received_total{outcome=\"abXcd\"} 5\n", text, StringComparison.Ordinal);
+        Assert.Contains("posh_failure_reports_received_total{outcome=\"aqXrd\"} 2\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Scrape_ConcurrentRecords_NoneLost()
     {
         var counter = _meter.CreateCounter<long>("posh.tenants.reloads", "{reload}");
