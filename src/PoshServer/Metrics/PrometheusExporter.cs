@@ -320,7 +320,9 @@ internal sealed class PrometheusExporter : IDisposable
         /// A cheap hash of the values only. An instrument has a handful of series whose tags come from bounded sets, so a
         /// collision costs one more <see cref="Equals(ReadOnlySpan{KeyValuePair{string, object}}, SeriesKey)"/>, while
         /// every request pays for the hash of each of its measurements: a seeded string hash (Marvin) over every key and
-        /// value was 4 % of an HTTP/2 request's CPU (bench/README.md, "Issue 9, twelfth pass").
+        /// value was 4 % of an HTTP/2 request's CPU (bench/README.md, "Issue 9, twelfth pass"). A predictable hash is
+        /// safe here because no tag value comes from a peer: ASP.NET Core reports unknown methods as _OTHER and routes
+        /// as templates, the included meters' other tags are the server's own (see the class summary).
         /// </summary>
         public int GetHashCode(ReadOnlySpan<KeyValuePair<string, object?>> alternate)
         {
