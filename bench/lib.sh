@@ -59,12 +59,19 @@ machine_description() {
 
 load_now() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# publish_project PROJECT OUT_DIR: a Release publish for linux-x64 (framework-dependent, as the Dockerfile does);
+# its log goes to OUT_DIR.publish.log, and to stderr if it fails.
+publish_project() {
+    local project="$1" out="$2"
+    dotnet publish "$project" -c Release -r linux-x64 --self-contained false -o "$out" -v q --nologo >"$out.publish.log" 2>&1 \
+        || { cat "$out.publish.log" >&2; exit 1; }
+}
+
 # Publishes the server once (Release) into $WORK/server.
 publish_server() {
     if [[ -x "$WORK/server/PoshServer" ]]; then return; fi
     log "publishing PoshServer (Release, as the Dockerfile does)"
-    dotnet publish "$REPO_DIR/src/PoshServer/PoshServer.csproj" -c Release -r linux-x64 --self-contained false -o "$WORK/server" -v q --nologo >"$WORK/publish.log" 2>&1 \
-        || { cat "$WORK/publish.log" >&2; exit 1; }
+    publish_project "$REPO_DIR/src/PoshServer/PoshServer.csproj" "$WORK/server"
 }
 
 # mint_ca DIR: a throw-away root CA (P-256) in DIR/ca.pem, DIR/ca.key.

@@ -86,7 +86,9 @@ mkdir -p "$WORK/nginx-tmp"
 taskset -c "$SERVER_CPU" nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" >"$WORK/nginx.out" 2>&1 &
 NGINX_PID=$!
 STARTED_PIDS+=("$NGINX_PID")
-for _ in $(seq 100); do curl -sk -o /dev/null "https://127.0.0.1:$NGINX_PORT/" && break; sleep 0.05; done
+# answers URL TRIES: waits until URL answers at all (any status), polling every 50 ms at most TRIES times.
+answers() { local _; for _ in $(seq "$2"); do curl -sk -o /dev/null "$1" && return; sleep 0.05; done; }
+answers "https://127.0.0.1:$NGINX_PORT/" 100
 
 URL[nginx]="https://127.0.0.1:$NGINX_PORT$PATH_DOC"
 PIDS[nginx]=$NGINX_PID
@@ -98,14 +100,13 @@ SERVERS=("${NAMES[@]}" nginx)
 
 if [[ "$FLOOR" == 1 ]]; then
     log "publishing bench/KestrelFloor (Release)"
-    dotnet publish "$BENCH_DIR/KestrelFloor/KestrelFloor.csproj" -c Release -r linux-x64 --self-contained false -o "$WORK/floor" -v q --nologo >"$WORK/publish-floor.log" 2>&1 \
-        || { cat "$WORK/publish-floor.log" >&2; exit 1; }
+    publish_project "$BENCH_DIR/KestrelFloor/KestrelFloor.csproj" "$WORK/floor"
     etag=$(curl -sk -D - -o /dev/null -H "Host: $TENANT" "${URL[$FIRST]}" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
     taskset -c "$SERVER_CPU" "$WORK/floor/KestrelFloor" "$FLOOR_PORT" "$WORK/web.pem" "$WORK/web.key" "$WORK/www$PATH_DOC" "$etag" >"$WORK/floor.log" 2>&1 &
     PIDS[kestrel]=$!
     STARTED_PIDS+=("${PIDS[kestrel]}")
     URL[kestrel]="https://127.0.0.1:$FLOOR_PORT$PATH_DOC"
-    for _ in $(seq 200); do curl -sk -o /dev/null "${URL[kestrel]}" && break; sleep 0.05; done
+    answers "${URL[kestrel]}" 200
     cmp <(curl -sk -D - -H "Host: $TENANT" "${URL[$FIRST]}" | grep -iv '^date:') <(curl -sk -D - -H "Host: $TENANT" "${URL[kestrel]}" | grep -iv '^date:') \
         || { echo "$FIRST and the Kestrel floor do not send the same headers and bytes" >&2; exit 1; }
     SERVERS=("${NAMES[@]}" kestrel nginx)
